@@ -1,0 +1,446 @@
+package dev.softinfonce.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * The one parser behind every way of configuring a run. YAML files, {@code --set key=value}
+ * overrides and programmatic {@link #set} calls all land in one map of raw values with their source
+ * ({@code file:line}, {@code --set}, {@code builder}); {@link #build()} converts, range-checks and
+ * cross-checks them against the schema declared by the config records' {@link Field} annotations.
+ *
+ * <p>Later sources win: load the file first, then apply overrides.
+ */
+public final class ConfigParser {
+
+  /** A raw value (a scalar string, a list of strings, or null) and where it came from. */
+  private record Raw(Object value, String source) {}
+
+  private final Map<String, Raw> raw = new LinkedHashMap<>();
+
+  /** Reads a YAML file. Unknown sections and keys fail here, naming the line. */
+  public ConfigParser file(Path path) {
+    Node root;
+    try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      root = new Yaml(new LoaderOptions()).compose(r);
+    } catch (MarkedYAMLException e) {
+      throw new ConfigException("", path + ":" + (e.getProblemMark().getLine() + 1) + ": invalid YAML: "
+          + e.getProblem());
+    } catch (IOException e) {
+      throw new ConfigException("", "cannot read config " + path + ": " + e.getMessage());
+    }
+    if (root == null) {
+      return this; // an empty file means all defaults
+    }
+    if (!(root instanceof MappingNode top)) {
+      throw new ConfigException("", where(path, root) + ": the config must be a mapping of sections");
+    }
+    for (NodeTuple section : top.getValue()) {
+      String name = scalar(path, section.getKeyNode());
+      Class<? extends Record> type = ExperimentConfig.SECTIONS.get(name);
+      if (type == null) {
+        throw new ConfigException(name, where(path, section.getKeyNode()) + ": unknown section '" + name
+            + "'" + suggest(name, ExperimentConfig.SECTIONS.keySet()) + "; sections are "
+            + ExperimentConfig.SECTIONS.keySet());
+      }
+      if (!(section.getValueNode() instanceof MappingNode body)) {
+        if (section.getValueNode() instanceof ScalarNode s && s.getValue().isEmpty()) {
+          continue; // "train:" with nothing under it
+        }
+        throw new ConfigException(name, where(path, section.getValueNode()) + ": section '" + name
+            + "' must be a mapping of keys");
+      }
+      for (NodeTuple entry : body.getValue()) {
+        String key = name + "." + scalar(path, entry.getKeyNode());
+        String src = where(path, entry.getKeyNode());
+        checkKnown(key, src);
+        raw.put(key, new Raw(rawValue(path, key, entry.getValueNode()), src));
+      }
+    }
+    return this;
+  }
+
+  /** Applies {@code section.key=value} overrides; the value is read as a YAML scalar or flow list. */
+  public ConfigParser overrides(List<String> overrides) {
+    for (String o : overrides == null ? List.<String>of() : overrides) {
+      int eq = o.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException(o, "--set " + o + ": expected section.key=value");
+      }
+      String key = o.substring(0, eq).trim();
+      String text = o.substring(eq + 1);
+      String src = "--set " + o;
+      checkKnown(key, src);
+      Node node = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(text.isEmpty() ? "''" : text));
+      raw.put(key, new Raw(rawValue(null, key, node), src));
+    }
+    return this;
+  }
+
+  /**
+   * Sets one key programmatically, e.g. {@code set("train.batch_size", 64)}. Values are converted and
+   * checked exactly as YAML values are.
+   */
+  public ConfigParser set(String key, Object value) {
+    checkKnown(key, "builder");
+    Object v;
+    if (value == null) {
+      v = null;
+    } else if (value instanceof List<?> list) {
+      v = list.stream().map(String::valueOf).collect(Collectors.toList());
+    } else if (value instanceof Enum<?> e) {
+      v = yamlName(e);
+    } else {
+      v = String.valueOf(value);
+    }
+    raw.put(key, new Raw(v, "builder"));
+    return this;
+  }
+
+  /** Pre-fills every key from an existing config. */
+  ConfigParser values(ExperimentConfig config) {
+    for (var section : ExperimentConfig.SECTIONS.entrySet()) {
+      Record rec = sectionOf(config, section.getKey());
+      for (RecordComponent c : section.getValue().getRecordComponents()) {
+        set(section.getKey() + "." + snake(c.getName()), read(c, rec));
+      }
+    }
+    return this;
+  }
+
+  /** Converts, range-checks and cross-checks everything into the immutable records. */
+  public ExperimentConfig build() {
+    Record[] sections = new Record[ExperimentConfig.SECTIONS.size()];
+    int i = 0;
+    for (var section : ExperimentConfig.SECTIONS.entrySet()) {
+      sections[i++] = buildSection(section.getKey(), section.getValue());
+    }
+    ExperimentConfig config = new ExperimentConfig((DataConfig) sections[0], (ModelConfig) sections[1],
+        (ObjectiveConfig) sections[2], (EstimatorConfig) sections[3], (TrainConfig) sections[4],
+        (EvalConfig) sections[5], (ExportConfig) sections[6]);
+    Checker check = new Checker();
+    config.model().validate(check);
+    config.objective().validate(check);
+    config.estimator().validate(check);
+    config.validate(check);
+    return config;
+  }
+
+  /** Reports a cross-field rule broken, naming the key and where its value came from. */
+  public final class Checker {
+    public void require(boolean ok, String key, String message) {
+      if (!ok) {
+        Raw r = raw.get(key);
+        String src = r == null ? "default" : r.source();
+        throw new ConfigException(key, key + ": " + message + " (" + src + ")");
+      }
+    }
+  }
+
+  private Record buildSection(String section, Class<? extends Record> type) {
+    RecordComponent[] comps = type.getRecordComponents();
+    Object[] args = new Object[comps.length];
+    for (int i = 0; i < comps.length; i++) {
+      RecordComponent c = comps[i];
+      String key = section + "." + snake(c.getName());
+      Field f = c.getAnnotation(Field.class);
+      Raw r = raw.get(key);
+      Object value = r != null ? r.value() : defaultRaw(f);
+      String src = r != null ? r.source() : "default";
+      args[i] = convert(key, c, f, value, src);
+    }
+    try {
+      Constructor<? extends Record> ctor = type.getDeclaredConstructor(
+          Arrays.stream(comps).map(RecordComponent::getType).toArray(Class<?>[]::new));
+      return ctor.newInstance(args);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("config record " + type.getSimpleName() + " is malformed", e);
+    }
+  }
+
+  private static Object defaultRaw(Field f) {
+    String d = f.value();
+    if (f.nullable() && d.isEmpty()) {
+      return null;
+    }
+    if (d.startsWith("[")) {
+      String inner = d.substring(1, d.length() - 1).trim();
+      return inner.isEmpty() ? List.of() : Arrays.stream(inner.split(",")).map(String::trim).toList();
+    }
+    return d;
+  }
+
+  private static Object convert(String key, RecordComponent c, Field f, Object value, String src) {
+    Class<?> t = c.getType();
+    if (value == null || (value instanceof String s && s.isEmpty() && t != String.class)) {
+      if (f.nullable()) {
+        return null;
+      }
+      throw bad(key, value, src, "a value is required");
+    }
+    if (value instanceof String s && f.nullable() && s.isEmpty()) {
+      return null;
+    }
+    if (t == List.class) {
+      if (value instanceof List<?> l) {
+        return List.copyOf(l.stream().map(String::valueOf).toList());
+      }
+      String s = ((String) value).trim();
+      return s.isEmpty() ? List.of() : Arrays.stream(s.split(",")).map(String::trim).toList();
+    }
+    if (value instanceof List<?>) {
+      throw bad(key, value, src, "expected " + typeName(t) + ", got a list");
+    }
+    String s = ((String) value).trim();
+    try {
+      if (t == String.class) {
+        return s;
+      }
+      if (t == boolean.class) {
+        if (!s.equalsIgnoreCase("true") && !s.equalsIgnoreCase("false")) {
+          throw bad(key, s, src, "expected true or false");
+        }
+        return Boolean.parseBoolean(s);
+      }
+      if (t.isEnum()) {
+        for (Object constant : t.getEnumConstants()) {
+          if (yamlName((Enum<?>) constant).equals(s.toLowerCase(Locale.ROOT))) {
+            return constant;
+          }
+        }
+        List<String> names = Arrays.stream(t.getEnumConstants()).map(e -> yamlName((Enum<?>) e)).toList();
+        throw bad(key, s, src, "expected one of " + String.join(" | ", names) + suggest(s, names));
+      }
+      double d;
+      Object out;
+      if (t == int.class) {
+        long l = parseWhole(s);
+        if (l > Integer.MAX_VALUE || l < Integer.MIN_VALUE) {
+          throw bad(key, s, src, "out of range for an integer");
+        }
+        out = (int) l;
+        d = l;
+      } else if (t == long.class) {
+        long l = parseWhole(s);
+        out = l;
+        d = l;
+      } else if (t == double.class) {
+        d = Double.parseDouble(s);
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+          throw bad(key, s, src, "expected a finite number");
+        }
+        out = d;
+      } else {
+        throw new IllegalStateException("unsupported config type " + t + " for " + key);
+      }
+      if (d < f.min() || (f.minExclusive() && d == f.min())) {
+        throw bad(key, s, src, "must be " + (f.minExclusive() ? "> " : ">= ") + num(f.min()));
+      }
+      if (d > f.max()) {
+        throw bad(key, s, src, "must be <= " + num(f.max()));
+      }
+      return out;
+    } catch (NumberFormatException e) {
+      throw bad(key, s, src, "expected " + typeName(t));
+    }
+  }
+
+  private static long parseWhole(String s) {
+    if (s.matches("[+-]?\\d+")) {
+      return Long.parseLong(s);
+    }
+    double d = Double.parseDouble(s); // accepts 1e3
+    if (d != Math.rint(d) || Math.abs(d) > 9e15) {
+      throw new NumberFormatException(s);
+    }
+    return (long) d;
+  }
+
+  private static ConfigException bad(String key, Object value, String src, String why) {
+    return new ConfigException(key, key + ": " + why + ", got '" + value + "' (" + src + ")");
+  }
+
+  private static String typeName(Class<?> t) {
+    if (t == int.class || t == long.class) {
+      return "an integer";
+    }
+    if (t == double.class) {
+      return "a number";
+    }
+    return t.getSimpleName();
+  }
+
+  private static String num(double d) {
+    return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+  }
+
+  private static void checkKnown(String key, String src) {
+    int dot = key.indexOf('.');
+    String section = dot < 0 ? key : key.substring(0, dot);
+    Class<? extends Record> type = ExperimentConfig.SECTIONS.get(section);
+    if (type == null || dot < 0) {
+      throw new ConfigException(key, "unknown key '" + key + "' (" + src + ")"
+          + suggest(section, ExperimentConfig.SECTIONS.keySet()) + "; sections are "
+          + ExperimentConfig.SECTIONS.keySet());
+    }
+    String name = key.substring(dot + 1);
+    List<String> keys = Arrays.stream(type.getRecordComponents()).map(c -> snake(c.getName())).toList();
+    if (!keys.contains(name)) {
+      throw new ConfigException(key, "unknown key '" + key + "' (" + src + ")" + suggest(name, keys)
+          + "; keys of " + section + ": " + String.join(", ", keys));
+    }
+  }
+
+  private static Object rawValue(Path path, String key, Node node) {
+    if (node instanceof ScalarNode s) {
+      String v = s.getValue();
+      return (v.equals("~") || v.equals("null")) && s.getTag().getValue().endsWith(":null") ? null : v;
+    }
+    if (node instanceof SequenceNode seq) {
+      List<String> items = new ArrayList<>();
+      for (Node n : seq.getValue()) {
+        if (!(n instanceof ScalarNode s)) {
+          throw new ConfigException(key, where(path, n) + ": " + key + ": list items must be plain values");
+        }
+        items.add(s.getValue());
+      }
+      return items;
+    }
+    throw new ConfigException(key, where(path, node) + ": " + key + ": expected a value, got a mapping");
+  }
+
+  private static String scalar(Path path, Node n) {
+    if (n instanceof ScalarNode s) {
+      return s.getValue();
+    }
+    throw new ConfigException("", where(path, n) + ": keys must be plain names");
+  }
+
+  private static String where(Path path, Node n) {
+    return (path == null ? "--set" : path.toString()) + ":" + (n.getStartMark().getLine() + 1);
+  }
+
+  /** A " (did you mean 'x'?)" hint when a close key exists. */
+  static String suggest(String wrong, Iterable<String> known) {
+    String best = null;
+    int bestDist = Integer.MAX_VALUE;
+    for (String k : known) {
+      int d = editDistance(wrong, k);
+      if (d < bestDist) {
+        bestDist = d;
+        best = k;
+      }
+    }
+    return best != null && bestDist <= Math.max(2, wrong.length() / 3) ? " (did you mean '" + best + "'?)" : "";
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  /** {@code batchSize} → {@code batch_size}. */
+  static String snake(String camel) {
+    return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+  }
+
+  /** {@code SOFT_INFONCE} → {@code soft_infonce}. */
+  public static String yamlName(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static Record sectionOf(ExperimentConfig config, String name) {
+    return (Record) read(recordComponent(ExperimentConfig.class, name), config);
+  }
+
+  private static RecordComponent recordComponent(Class<?> type, String name) {
+    for (RecordComponent c : type.getRecordComponents()) {
+      if (c.getName().equals(name)) {
+        return c;
+      }
+    }
+    throw new IllegalStateException(name);
+  }
+
+  private static Object read(RecordComponent c, Object rec) {
+    try {
+      return c.getAccessor().invoke(rec);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String toYaml(ExperimentConfig config) {
+    StringBuilder sb = new StringBuilder();
+    for (var section : ExperimentConfig.SECTIONS.entrySet()) {
+      sb.append(section.getKey()).append(":\n");
+      Record rec = sectionOf(config, section.getKey());
+      for (RecordComponent c : section.getValue().getRecordComponents()) {
+        Object v = read(c, rec);
+        sb.append("  ").append(snake(c.getName())).append(": ").append(yamlValue(v)).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String yamlValue(Object v) {
+    if (v == null) {
+      return "null";
+    }
+    if (v instanceof Enum<?> e) {
+      return yamlName(e);
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().map(x -> quote(String.valueOf(x))).collect(Collectors.joining(", ", "[", "]"));
+    }
+    if (v instanceof String s) {
+      return quote(s);
+    }
+    return String.valueOf(v);
+  }
+
+  private static String quote(String s) {
+    return s.matches("[A-Za-z0-9_./:+\\-]+") && !s.equals("null") && !s.equals("true") && !s.equals("false")
+        ? s : "'" + s.replace("'", "''") + "'";
+  }
+}

@@ -1,0 +1,30 @@
+package dev.softinfonce.config;
+
+/**
+ * The relevance estimator that scores in-batch negatives (paper §3): its scores {@code sim [B,B]}
+ * feed the objective's weights and never receive gradients.
+ */
+public record EstimatorConfig(
+    @Field(value = "uniform", help = "uniform | bm25 | simcse | trained | self") Name name,
+    @Field(value = "1.2", min = 0, help = "BM25 k1") double k1,
+    @Field(value = "0.75", min = 0, max = 1, help = "BM25 b") double b,
+    @Field(value = "docstring", help = "BM25 scores query i against: docstring | code of example j") Bm25Field field,
+    @Field(value = "", nullable = true, help = "simcse/trained: checkpoint dir of the frozen scorer") String model,
+    @Field(value = "online", help = "trained: online (towers in the graph) | cached (embeddings computed once)") Mode mode) {
+
+  /** Estimator names as written in YAML. {@code self} is the reference code's live-model behaviour. */
+  public enum Name { UNIFORM, BM25, SIMCSE, TRAINED, SELF }
+
+  /** What BM25 treats as the document of example j. */
+  public enum Bm25Field { DOCSTRING, CODE }
+
+  /** How the trained-model estimator runs. */
+  public enum Mode { ONLINE, CACHED }
+
+  void validate(ConfigParser.Checker check) {
+    check.require(!(name == Name.SIMCSE || name == Name.TRAINED) || model != null, "estimator.model",
+        "is required for estimator " + ConfigParser.yamlName(name));
+    check.require(mode == Mode.ONLINE || name == Name.TRAINED, "estimator.mode",
+        "cached is only available for the trained estimator");
+  }
+}

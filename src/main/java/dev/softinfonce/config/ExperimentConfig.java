@@ -1,0 +1,78 @@
+package dev.softinfonce.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole resolved configuration of a run: one immutable record per YAML section.
+ *
+ * <p>Three front-ends produce it through the one {@link ConfigParser}: a YAML file
+ * ({@link #load(Path, List)}), {@code --set section.key=value} overrides, and the programmatic
+ * {@link #builder()}. Unknown keys, wrong types and out-of-range values are {@link ConfigException}s
+ * that name the key, the value and where it came from.
+ */
+public record ExperimentConfig(
+    DataConfig data,
+    ModelConfig model,
+    ObjectiveConfig objective,
+    EstimatorConfig estimator,
+    TrainConfig train,
+    EvalConfig eval,
+    ExportConfig export) {
+
+  /** Section names in YAML order, mapped to their record types. */
+  static final Map<String, Class<? extends Record>> SECTIONS = sections();
+
+  private static Map<String, Class<? extends Record>> sections() {
+    Map<String, Class<? extends Record>> m = new LinkedHashMap<>();
+    m.put("data", DataConfig.class);
+    m.put("model", ModelConfig.class);
+    m.put("objective", ObjectiveConfig.class);
+    m.put("estimator", EstimatorConfig.class);
+    m.put("train", TrainConfig.class);
+    m.put("eval", EvalConfig.class);
+    m.put("export", ExportConfig.class);
+    return m;
+  }
+
+  /** Every key at its default. */
+  public static ExperimentConfig defaults() {
+    return builder().build();
+  }
+
+  /** Reads a YAML file and applies {@code overrides} ({@code "train.batch_size=64"}) on top. */
+  public static ExperimentConfig load(Path file, List<String> overrides) {
+    return new ConfigParser().file(file).overrides(overrides).build();
+  }
+
+  /** A builder whose {@code set} calls go through the same parser as YAML and {@code --set}. */
+  public static ConfigParser builder() {
+    return new ConfigParser();
+  }
+
+  /** A builder pre-filled with this config's values, for deriving variants. */
+  public ConfigParser toBuilder() {
+    return new ConfigParser().values(this);
+  }
+
+  /** The resolved config as YAML, readable back by {@link #load}. */
+  public String toYaml() {
+    return ConfigParser.toYaml(this);
+  }
+
+  void validate(ConfigParser.Checker check) {
+    if (objective.name().usesRelevance() || estimator.name() == EstimatorConfig.Name.UNIFORM) {
+      // fine: a relevance-weighted objective with any estimator, or uniform weights.
+    } else {
+      check.require(false, "estimator.name", "estimator " + ConfigParser.yamlName(estimator.name())
+          + " has no effect with objective infonce; use soft_infonce or set estimator.name: uniform");
+    }
+    if (objective.name() == ObjectiveConfig.Name.SOFT_INFONCE) {
+      check.require(objective.weightDenominator(train.batchSize()) > 0, "objective.alpha",
+          "beta - alpha/(batch_size-1) must be > 0 (Eq. 4 denominator), got beta=" + objective.beta()
+              + " alpha=" + objective.alpha() + " batch_size=" + train.batchSize());
+    }
+  }
+}

@@ -1,0 +1,6 @@
+package dev.softinfonce.config;
+
+/** Where SavedModels go: {@code <dir>/<version>/saved_model.pb}, TF Serving's layout. */
+public record ExportConfig(
+    @Field(value = "savedmodels/default", help = "model base path (TF Serving --model_base_path)") String dir,
+    @Field(value = "1", min = 1, help = "integer version folder") int version) {}

@@ -1,0 +1,50 @@
+package dev.softinfonce.config;
+
+/**
+ * The contrastive objective over a batch's score matrix {@code s [B,B]} (paper Eq. 1, 3–4 and §4).
+ * Symbols keep the paper's names: α ({@code alpha}), β ({@code beta}), t ({@code t}).
+ *
+ * <p>Soft-InfoNCE weights: {@code w_ij = max(min_weight, (β − α·p_ij) / (β − α/(N−1)))} with
+ * {@code p = softmax(sim_neg / t)} over the N−1 negatives of row i. For {@code kl_regularization} the
+ * loss is {@code β·CE + α·KL(p ‖ P_θ)}; note that the reference code maps its flags the other way
+ * round (paper.md §4 item 3), so the paper's "CE 1.3, KL 0.7" is {@code beta: 1.3, alpha: 0.7} here.
+ */
+public record ObjectiveConfig(
+    @Field(value = "infonce", help = "infonce | soft_infonce | bce | weighted_infonce | kl_regularization | fn_cancel_topk | fn_cancel_ratio") Name name,
+    @Field(value = "1.0", min = 0, help = "alpha: strength of the relevance term") double alpha,
+    @Field(value = "1.0", min = 0, minExclusive = true, help = "beta: weight of the uniform term") double beta,
+    @Field(value = "1.0", min = 0, minExclusive = true, help = "t: softmax temperature over estimator scores") double t,
+    @Field(value = "0.1", min = 0, max = 1, help = "floor of every negative weight (paper: 0.1)") double minWeight,
+    @Field(value = "dot", help = "dot | cosine (paper: dot)") Similarity similarity,
+    @Field(value = "false", help = "add the code-to-query direction") boolean symmetric,
+    @Field(value = "false", help = "drop negatives whose code is identical to the positive") boolean maskDuplicates,
+    @Field(value = "1", min = 1, help = "fn_cancel_topk: negatives removed per row") int topK,
+    @Field(value = "0.5", min = 0, minExclusive = true, help = "fn_cancel_ratio: drop negatives with sim >= ratio*sim_ii") double ratio) {
+
+  /** Objective names as written in YAML and in {@code objective eval} cases. */
+  public enum Name {
+    INFONCE, SOFT_INFONCE, BCE, WEIGHTED_INFONCE, KL_REGULARIZATION, FN_CANCEL_TOPK, FN_CANCEL_RATIO;
+
+    /** Whether this objective reads estimator scores. */
+    public boolean usesRelevance() {
+      return this != INFONCE;
+    }
+  }
+
+  /** How query and code embeddings become scores. */
+  public enum Similarity { DOT, COSINE }
+
+  /**
+   * Checks that hold for any batch size N: the Eq. 4 denominator {@code β − α/(N−1)} must be positive
+   * for the smallest batch the objective sees, which is checked by {@link ExperimentConfig}.
+   */
+  void validate(ConfigParser.Checker check) {
+    check.require(!symmetric || name == Name.INFONCE || name == Name.SOFT_INFONCE, "objective.symmetric",
+        "is only defined for infonce and soft_infonce, not " + ConfigParser.yamlName(name));
+  }
+
+  /** Eq. 4 denominator for batch size n; must be positive. */
+  public double weightDenominator(int n) {
+    return beta - alpha / (n - 1);
+  }
+}
