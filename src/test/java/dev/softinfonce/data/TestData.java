@@ -8,13 +8,23 @@ import java.util.List;
 
 /** Paths of the real sample files and helpers to write altered copies. */
 final class TestData {
-  static final Path SHARED = Path.of(System.getProperty("softinfonce.data", "/work/shared/data"));
+  /** -Dsoftinfonce.data=DIR, else ../shared/data beside a clone, else /work/shared/data. */
+  static final Path SHARED = sharedData();
   static final Path RUBY_TEST = SHARED.resolve("codesearchnet-ruby/test.jsonl");
   static final Path RUBY_VALID = SHARED.resolve("codesearchnet-ruby/valid.jsonl");
   static final Path COSQA_DEV = SHARED.resolve("cosqa/cosqa-retrieval-dev-500.json");
   static final Path COSQA_POOL = SHARED.resolve("cosqa/code_idx_map.txt");
 
   private TestData() {}
+
+  static Path sharedData() {
+    String prop = System.getProperty("softinfonce.data");
+    if (prop != null) {
+      return Path.of(prop);
+    }
+    Path sibling = Path.of("../shared/data");
+    return Files.isDirectory(sibling) ? sibling : Path.of("/work/shared/data");
+  }
 
   static List<String> lines(Path p) throws IOException {
     return Files.readAllLines(p, StandardCharsets.UTF_8);
