@@ -23,6 +23,9 @@ import java.util.Set;
  * SplitMix64 stream seeded from (seed, epoch), written out here so that the batches do not depend on
  * the JDK's random number generators. Batches are filled greedily: first from the deferred items in
  * the order they were deferred, then from the permutation.
+ *
+ * <p>Memory: an int and a long per example plus the current epoch's plan. Not thread-safe (it caches
+ * the plan of the last epoch asked for).
  */
 public final class Batcher {
 

@@ -37,6 +37,9 @@ public final class CodeSearchNetReader extends ExampleReader {
       }
       lineNo++;
     } while (line.isBlank());
+    if (lineNo == 1 && line.charAt(0) == '\uFEFF') {
+      line = line.substring(1); // a UTF-8 byte order mark
+    }
     JsonNode node;
     try {
       node = Json.LINE_READER.readTree(line);
