@@ -156,7 +156,7 @@ public final class Tokenizer implements AutoCloseable {
     Encoding[] enc = hf.batchEncode(texts);
     int longest = 0;
     for (Encoding e : enc) {
-      longest = Math.max(longest, e.getIds().length);
+      longest = Math.max(longest, checked(e).getIds().length);
     }
     int length = padding == Padding.MAX_LENGTH ? Math.max(maxLength, longest) : longest;
     int[][] ids = new int[enc.length][length];
@@ -174,12 +174,25 @@ public final class Tokenizer implements AutoCloseable {
 
   /** The tokens of one text as {@link #encode} produces them (special tokens, truncation; no padding). */
   public List<String> tokens(String text) {
-    return List.of(hf.encode(text).getTokens());
+    return List.of(checked(hf.encode(text)).getTokens());
   }
 
   /** The ids of one text as {@link #encode} produces them, without padding. */
   public int[] ids(String text) {
-    return Arrays.stream(hf.encode(text).getIds()).mapToInt(Math::toIntExact).toArray();
+    return Arrays.stream(checked(hf.encode(text)).getIds()).mapToInt(Math::toIntExact).toArray();
+  }
+
+  /**
+   * HF leaves a text untruncated when maxLength is below the number of special tokens it adds
+   * ([CLS] and [SEP] with maxLength 1); the contract "at most maxLength" must hold, so say so.
+   */
+  private Encoding checked(Encoding e) {
+    if (truncation && e.getIds().length > maxLength) {
+      throw new TokenizerException(source + ": maxLength " + maxLength
+          + " is too small to hold the special tokens this tokenizer adds (got " + e.getIds().length
+          + " tokens after truncation)");
+    }
+    return e;
   }
 
   /** The id padding uses. */
