@@ -38,6 +38,10 @@ final class TokenizerCommand implements Runnable {
         description = "minimum count of a merged pair and of an alphabet character (default: ${DEFAULT-VALUE})")
     int minFrequency = TokenizerTrainer.MIN_FREQUENCY_DEFAULT;
 
+    @Option(names = "--lowercase", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "lower-case after splitting camelCase (default); --no-lowercase keeps case")
+    boolean lowercase = TokenizerTrainer.LOWERCASE_DEFAULT;
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "tokenizer.json to write")
     Path out;
 
@@ -45,7 +49,8 @@ final class TokenizerCommand implements Runnable {
     public void run() {
       TokenizerTrainer trainer;
       try {
-        trainer = TokenizerTrainer.builder().vocabSize(vocabSize).minFrequency(minFrequency).build();
+        trainer = TokenizerTrainer.builder().vocabSize(vocabSize).minFrequency(minFrequency)
+            .lowercase(lowercase).build();
       } catch (IllegalArgumentException e) {
         throw new UserException(e.getMessage());
       }

@@ -15,8 +15,8 @@ import java.util.Set;
  * Trains a code-aware WordPiece vocabulary from raw texts (DJL can only run tokenizers, not train
  * them) and produces a {@link WordPieceVocabulary} that writes a {@code tokenizer.json}.
  *
- * <p>Texts are split into words by {@link CodePreTokenizer} (camelCase, snake_case, punctuation),
- * exactly as the written tokenizer.json splits them at inference. Word frequencies are then merged
+ * <p>Texts are split into words by {@link CodePreTokenizer} (camelCase, snake_case, punctuation;
+ * lower-cased by default), exactly as the written tokenizer.json splits them at inference. Word frequencies are then merged
  * as Hugging Face's {@code WordPieceTrainer} does (it is a BPE trainer with a {@code ##}
  * continuation prefix): start from the characters ({@code c} word-initially, {@code ##c}
  * elsewhere), repeatedly merge the most frequent adjacent pair into a new entry, stop at the
@@ -41,11 +41,15 @@ public final class TokenizerTrainer {
 
   /** Default target vocabulary size (special tokens included). */
   public static final int VOCAB_SIZE_DEFAULT = 8000;
+  /** Lower-case by default, so a query's "user" and code's {@code getUser} share a token. */
+  public static final boolean LOWERCASE_DEFAULT = true;
   /** Default minimum count of a merged pair and of an alphabet character. */
   public static final int MIN_FREQUENCY_DEFAULT = 2;
 
   private final int vocabSize;
   private final int minFrequency;
+  private final CodePreTokenizer preTokenizer;
+  private final WordPieceVocabulary splitter; // only its words(): special tokens + pre-tokenizer
   private final Map<String, long[]> wordCounts = new HashMap<>();
   private long texts;
   private long wordsSeen;
@@ -53,6 +57,8 @@ public final class TokenizerTrainer {
   private TokenizerTrainer(Builder b) {
     this.vocabSize = b.vocabSize;
     this.minFrequency = b.minFrequency;
+    this.preTokenizer = CodePreTokenizer.of(b.lowercase);
+    this.splitter = new WordPieceVocabulary(WordPieceVocabulary.SPECIAL_TOKENS, preTokenizer);
   }
 
   public static Builder builder() {
@@ -62,7 +68,7 @@ public final class TokenizerTrainer {
   /** Counts the words of one text. */
   public void add(String text) {
     texts++;
-    for (String w : WordPieceVocabulary.words(text)) {
+    for (String w : splitter.words(text)) {
       wordCounts.computeIfAbsent(w, k -> new long[1])[0]++;
       wordsSeen++;
     }
@@ -210,7 +216,7 @@ public final class TokenizerTrainer {
         }
         merge((int) top[1], (int) top[2]);
       }
-      return new WordPieceVocabulary(units);
+      return new WordPieceVocabulary(units, preTokenizer);
     }
 
     private void merge(int a, int b) {
@@ -310,6 +316,7 @@ public final class TokenizerTrainer {
   public static final class Builder {
     private int vocabSize = VOCAB_SIZE_DEFAULT;
     private int minFrequency = MIN_FREQUENCY_DEFAULT;
+    private boolean lowercase = LOWERCASE_DEFAULT;
 
     /** Target vocabulary size, the 5 special tokens included (at least 6). */
     public Builder vocabSize(int n) {
@@ -327,6 +334,15 @@ public final class TokenizerTrainer {
         throw new IllegalArgumentException("minFrequency must be >= 1, got " + n);
       }
       this.minFrequency = n;
+      return this;
+    }
+
+    /**
+     * Lower-case after splitting camelCase boundaries (default true), or keep case; see
+     * {@link CodePreTokenizer}.
+     */
+    public Builder lowercase(boolean on) {
+      this.lowercase = on;
       return this;
     }
 

@@ -23,8 +23,8 @@ import java.util.Map;
  * and the trainer's unknown-token statistics do not depend on the native library.
  *
  * <p>The pipeline, identical in {@link #encode} and in the written JSON: special tokens found
- * verbatim in the raw text are kept whole; the rest is NFC-normalised and split by
- * {@link CodePreTokenizer}; each word becomes its greedy longest-match-first WordPiece pieces
+ * verbatim in the raw text are kept whole; the rest is normalised and split by a
+ * {@link CodePreTokenizer} (cased or lower-casing); each word becomes its greedy longest-match-first WordPiece pieces
  * ({@code ##} marks a continuation), or one {@code [UNK]} if any part cannot be matched or the
  * word has more than {@value #MAX_INPUT_CHARS_PER_WORD} characters; {@code [CLS] ... [SEP]} wrap
  * the sequence.
@@ -44,12 +44,15 @@ public final class WordPieceVocabulary {
 
   private final List<String> tokens;
   private final Map<String, Integer> ids;
+  private final CodePreTokenizer preTokenizer;
 
   /**
    * @param tokens the vocabulary in id order; must start with {@link #SPECIAL_TOKENS} and hold no
    *     duplicates
+   * @param preTokenizer how text becomes words (written into the tokenizer.json)
    */
-  public WordPieceVocabulary(List<String> tokens) {
+  public WordPieceVocabulary(List<String> tokens, CodePreTokenizer preTokenizer) {
+    this.preTokenizer = java.util.Objects.requireNonNull(preTokenizer);
     if (tokens.size() < SPECIAL_TOKENS.size()
         || !tokens.subList(0, SPECIAL_TOKENS.size()).equals(SPECIAL_TOKENS)) {
       throw new IllegalArgumentException("vocabulary must start with " + SPECIAL_TOKENS);
@@ -77,6 +80,11 @@ public final class WordPieceVocabulary {
   /** The id of {@code token}, or -1. */
   public int id(String token) {
     return ids.getOrDefault(token, -1);
+  }
+
+  /** The normalisation and pre-tokenization this vocabulary was trained with. */
+  public CodePreTokenizer preTokenizer() {
+    return preTokenizer;
   }
 
   public int unkId() {
@@ -148,7 +156,7 @@ public final class WordPieceVocabulary {
    * The words (pre-tokens) of {@code text} that go through the WordPiece model: special tokens
    * written verbatim in the text are left out, as HF matches them before normalisation.
    */
-  public static List<String> words(String text) {
+  public List<String> words(String text) {
     List<String> out = new ArrayList<>();
     int segmentStart = 0;
     int i = 0;
@@ -158,16 +166,16 @@ public final class WordPieceVocabulary {
         i++;
         continue;
       }
-      out.addAll(CodePreTokenizer.preTokenize(text.substring(segmentStart, i)));
+      out.addAll(preTokenizer.preTokenize(text.substring(segmentStart, i)));
       i += special.length();
       segmentStart = i;
     }
-    out.addAll(CodePreTokenizer.preTokenize(text.substring(segmentStart)));
+    out.addAll(preTokenizer.preTokenize(text.substring(segmentStart)));
     return out;
   }
 
   private void appendWords(String segment, List<String> out) {
-    for (String word : CodePreTokenizer.preTokenize(segment)) {
+    for (String word : preTokenizer.preTokenize(segment)) {
       out.addAll(wordPieces(word));
     }
   }
@@ -209,12 +217,8 @@ public final class WordPieceVocabulary {
       t.put("special", true);
     }
 
-    root.putObject("normalizer").put("type", "NFC");
-    ObjectNode pre = root.putObject("pre_tokenizer");
-    pre.put("type", "Split");
-    pre.putObject("pattern").put("Regex", CodePreTokenizer.REGEX);
-    pre.put("behavior", "Removed");
-    pre.put("invert", true);
+    root.set("normalizer", preTokenizer.normalizerJson());
+    root.set("pre_tokenizer", preTokenizer.preTokenizerJson());
 
     ObjectNode post = root.putObject("post_processor");
     post.put("type", "TemplateProcessing");
@@ -284,7 +288,7 @@ public final class WordPieceVocabulary {
 
   @Override
   public String toString() {
-    return "WordPieceVocabulary(" + tokens.size() + " tokens, first " + Collections.unmodifiableList(
+    return "WordPieceVocabulary(" + tokens.size() + " tokens, " + preTokenizer + ", first " + Collections.unmodifiableList(
         tokens.subList(0, Math.min(10, tokens.size()))) + ")";
   }
 }

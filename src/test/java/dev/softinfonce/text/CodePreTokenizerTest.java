@@ -9,7 +9,11 @@ import org.junit.jupiter.api.Test;
 class CodePreTokenizerTest {
 
   static List<String> split(String s) {
-    return CodePreTokenizer.preTokenize(s);
+    return CodePreTokenizer.CASED.preTokenize(s);
+  }
+
+  static List<String> lower(String s) {
+    return CodePreTokenizer.LOWERCASE.preTokenize(s);
   }
 
   @Test
@@ -29,6 +33,23 @@ class CodePreTokenizerTest {
     assertEquals(List.of("a", ".", "b", "(", "x", ",", "1", ")", ";", "=", "=", "!"),
         split("a.b(x, 1);  ==\n\t!"));
     assertEquals(List.of("int", "32", "x", "2", "$", "+"), split("int32 x2 $+"));
+  }
+
+  @Test
+  void lowercaseKeepsCamelCaseBoundaries() {
+    assertEquals(List.of("get", "user", "name"), lower("getUserName"));
+    assertEquals(List.of("parse", "json", "string"), lower("parseJSONString"));
+    assertEquals(List.of("http", "server", "get", "id", "(", ")"), lower("HTTPServer getID()"));
+    assertEquals(List.of("max", "_", "value", "returns", "the", "user"), lower("MAX_VALUE Returns the user"));
+    assertEquals("get User Name", CodePreTokenizer.CASED.normalize("get User Name"));
+    assertEquals("get user name", CodePreTokenizer.LOWERCASE.normalize("getUserName"));
+  }
+
+  @Test
+  void lowercaseIsPerCharacterLikeHf() {
+    // Java's String.toLowerCase turns a word-final capital sigma into final sigma; HF does not
+    assertEquals("\u03c3\u03b1\u03c3", CodePreTokenizer.lowerCase("\u03a3\u0391\u03a3"));
+    assertEquals("i\u0307x", CodePreTokenizer.lowerCase("\u0130x"), "full mapping of dotted capital I");
   }
 
   @Test

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The trainer's output against hand-worked merges, and the written tokenizer.json run by DJL
@@ -40,7 +42,12 @@ class TrainedTokenizerTest {
       "int countUsers(List<User> users) { return users.size(); }");
 
   static TokenizerTrainer.Result train(List<String> texts, int vocabSize, int minFrequency) {
-    TokenizerTrainer t = TokenizerTrainer.builder().vocabSize(vocabSize).minFrequency(minFrequency).build();
+    return train(texts, vocabSize, minFrequency, true);
+  }
+
+  static TokenizerTrainer.Result train(List<String> texts, int vocabSize, int minFrequency, boolean lowercase) {
+    TokenizerTrainer t = TokenizerTrainer.builder().vocabSize(vocabSize).minFrequency(minFrequency)
+        .lowercase(lowercase).build();
     texts.forEach(t::add);
     return t.train();
   }
@@ -82,7 +89,8 @@ class TrainedTokenizerTest {
   @Test
   void referenceEncodingIsGreedyLongestMatch() {
     WordPieceVocabulary v = new WordPieceVocabulary(List.of(
-        "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "get", "User", "##s", "##N", "##ame", "N", "(", ")"));
+        "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "get", "User", "##s", "##N", "##ame", "N", "(", ")"),
+        CodePreTokenizer.CASED);
     assertEquals(List.of("[CLS]", "get", "User", "N", "##ame", "(", ")", "[SEP]"), v.tokenize("getUserName()", true));
     assertEquals(List.of("User", "##s", "[UNK]"), v.tokenize("Users Userx", false), "unmatched rest -> whole word [UNK]");
     assertEquals(List.of("get", "[MASK]", "User"), v.tokenize("get[MASK]User", false), "special tokens kept whole");
@@ -91,8 +99,8 @@ class TrainedTokenizerTest {
   }
 
   @Test
-  void trainedTokenizerLoadsInDjlAndMatchesReference(@TempDir Path dir) throws IOException {
-    TokenizerTrainer.Result r = train(CORPUS, 200, 2);
+  void casedTokenizerLoadsInDjlAndMatchesReference(@TempDir Path dir) throws IOException {
+    TokenizerTrainer.Result r = train(CORPUS, 200, 2, false);
     WordPieceVocabulary v = r.vocabulary();
     assertTrue(v.size() < 200, "stops when no pair occurs twice: " + v.size());
     Path file = dir.resolve("tokenizer.json");
@@ -113,14 +121,36 @@ class TrainedTokenizerTest {
       // characters seen fewer than minFrequency times are outside the alphabet: whole word [UNK]
       assertEquals(List.of("[CLS]", "[UNK]", "Connection", "[SEP]"), words(tok.tokens("HTTPConnection")));
 
-      List<String> probes = new ArrayList<>(CORPUS);
-      probes.addAll(List.of("getUserNames()", "HTTPServer.setUserName(x)", "zebra quux", "",
-          "caf\u00e9 cafe\u0301 \u65e5\u672c\u8a9e", "a[MASK]b [CLS]", "int32 x2 $+", "\t\n\u00a0\u200b"));
-      TokenizedBatch batch = tok.encode(probes);
-      for (int i = 0; i < probes.size(); i++) {
-        int[] expected = v.encode(probes.get(i), true);
-        assertArrayEquals(expected, Arrays.copyOf(batch.ids()[i], batch.length(i)), probes.get(i));
-      }
+      assertMatchesReference(tok, v);
+    }
+  }
+
+  @Test
+  void lowercaseTokenizerLoadsInDjlAndMatchesReference(@TempDir Path dir) throws IOException {
+    TokenizerTrainer.Result r = train(CORPUS, 200, 2, true);
+    WordPieceVocabulary v = r.vocabulary();
+    Path file = dir.resolve("tokenizer.json");
+    v.write(file);
+    try (Tokenizer tok = Tokenizer.load(file, 64)) {
+      assertEquals(List.of("[CLS]", "get", "user", "name", "[SEP]"), tok.tokens("getUserName"));
+      assertEquals(List.of("[CLS]", "returns", "the", "user", "name", "[SEP]"), words(tok.tokens("Returns the USER name")));
+      assertEquals(List.of("[CLS]", "url", "connection", ".", "set", "user", "name", "(", "name", ")", "[SEP]"),
+          words(tok.tokens("URLConnection.setUserName(name)")));
+      assertEquals(List.of("[CLS]", "http", "connection", "[SEP]"), words(tok.tokens("HTTPConnection")));
+      assertMatchesReference(tok, v);
+    }
+  }
+
+  /** DJL's ids equal the Java reference for the corpus and for awkward strings. */
+  static void assertMatchesReference(Tokenizer tok, WordPieceVocabulary v) {
+    List<String> probes = new ArrayList<>(CORPUS);
+    probes.addAll(List.of("getUserNames()", "HTTPServer.setUserName(x)", "zebra quux", "",
+        "caf\u00e9 cafe\u0301 \u65e5\u672c\u8a9e", "a[MASK]b [CLS]", "int32 x2 $+", "\t\n\u00a0\u200b",
+        "\u03a3\u0391\u03a3 \u0130stanbul \u00c9T\u00c9 \u01c5ab", "ABCdef aBC A1B2 x_Y"));
+    TokenizedBatch batch = tok.encode(probes);
+    for (int i = 0; i < probes.size(); i++) {
+      int[] expected = v.encode(probes.get(i), true);
+      assertArrayEquals(expected, Arrays.copyOf(batch.ids()[i], batch.length(i)), probes.get(i));
     }
   }
 
@@ -151,9 +181,11 @@ class TrainedTokenizerTest {
   }
 
   /** Every docstring and code text of the Ruby valid and test files: DJL ids == reference ids. */
-  @Test
-  void rubyRoundTrip(@TempDir Path dir) {
-    TokenizerTrainer trainer = TokenizerTrainer.builder().vocabSize(3000).minFrequency(2).build();
+  @ParameterizedTest(name = "lowercase={0}")
+  @ValueSource(booleans = {true, false})
+  void rubyRoundTrip(boolean lowercase, @TempDir Path dir) {
+    TokenizerTrainer trainer = TokenizerTrainer.builder().vocabSize(3000).minFrequency(2)
+        .lowercase(lowercase).build();
     assertEquals(2800, trainer.addJsonl(RUBY_VALID));
     TokenizerTrainer.Result r = trainer.train();
     assertEquals(3000, r.vocabulary().size());
