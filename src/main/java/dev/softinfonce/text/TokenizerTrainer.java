@@ -16,8 +16,8 @@ import java.util.Set;
  * them) and produces a {@link WordPieceVocabulary} that writes a {@code tokenizer.json}.
  *
  * <p>Texts are split into words by {@link CodePreTokenizer} (camelCase, snake_case, punctuation;
- * lower-cased by default), exactly as the written tokenizer.json splits them at inference. Word frequencies are then merged
- * as Hugging Face's {@code WordPieceTrainer} does (it is a BPE trainer with a {@code ##}
+ * lower-cased by default), exactly as the written tokenizer.json splits them at inference. Word
+ * frequencies are then merged as Hugging Face's {@code WordPieceTrainer} does (it is a BPE trainer with a {@code ##}
  * continuation prefix): start from the characters ({@code c} word-initially, {@code ##c}
  * elsewhere), repeatedly merge the most frequent adjacent pair into a new entry, stop at the
  * target size or when no pair occurs {@code minFrequency} times.
