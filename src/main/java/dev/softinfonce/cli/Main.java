@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         ConfigCommand.class,
         DataCommand.class,
+        TokenizerCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
