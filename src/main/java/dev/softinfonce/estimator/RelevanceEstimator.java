@@ -19,7 +19,14 @@ import org.tensorflow.types.TFloat32;
  * tables) must be named with the prefix {@value #VARIABLE_PREFIX} (or live under the name scope
  * {@code estimator/}, as {@code tf.withSubScope("estimator")} produces). The trainer calls
  * {@link #isEstimatorVariable(String)} to drop them from the gradient/apply list and from the optimizer
- * slots: the framework optimizers differentiate with respect to every variable in the graph otherwise.
+ * slots. Recipe (checked in {@code EstimatorStopGradientTest}): collect the graph's {@code VariableV2}
+ * ops whose name fails this predicate, call {@code graph.addGradients(loss, thoseOutputs)}, wrap the
+ * pairs in {@code Optimizer.GradAndVar} and call {@code optimizer.applyGradients}. Do not use
+ * {@code Optimizer.computeGradients(loss)}/{@code minimize}: they differentiate with respect to every
+ * variable in the graph, and TF throws "Cannot compute the partial derivative for node ... as it's
+ * unreachable" for a variable with no forward path to the loss (e.g. an unused cache). A variable whose
+ * only path runs through {@code stopGradient} gets a closed {@code Output} (no gradient), which
+ * {@code applyGradients} skips.
  *
  * <p>Implementations build ops only; they never run a session.
  */
