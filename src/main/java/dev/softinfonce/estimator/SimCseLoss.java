@@ -3,6 +3,7 @@ package dev.softinfonce.estimator;
 import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceMax;
 import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -70,7 +71,16 @@ public final class SimCseLoss {
     Operand<TInt32> n = s.gather(s.shape(z1), s.constant(0), s.constant(0)); // scalar B
     Operand<T> labels = s.oneHot(s.range(s.constant(0), n, s.constant(1)), n, // [B, B] identity
         s.dtypes.cast(s.constant(1.0), z1.type()), s.dtypes.cast(s.constant(0.0), z1.type()));
-    Operand<T> perRow = s.nn.softmaxCrossEntropyWithLogits(logits, labels).loss(); // [B]
+    // Cross-entropy written out as logsumexp − positive logit. The fused SoftmaxCrossEntropyWithLogits
+    // op is avoided: its C++ gradient fails to build for float64 ("Inconsistent values for attr 'T'
+    // DT_DOUBLE vs. DT_FLOAT"), and this form is exact in both precisions.
+    Operand<TInt32> rowAxis = s.constant(1);
+    Operand<T> rowMax = s.stopGradient(                                    // [B, 1]
+        s.reduceMax(logits, rowAxis, ReduceMax.keepDims(true)));
+    Operand<T> logSumExp = s.math.add(s.reduceSum(rowMax, rowAxis),       // [B]
+        s.math.log(s.reduceSum(s.math.exp(s.math.sub(logits, rowMax)), rowAxis)));
+    Operand<T> positive = s.reduceSum(s.math.mul(logits, labels), rowAxis); // [B] logits[i][i]
+    Operand<T> perRow = s.math.sub(logSumExp, positive);                  // [B]
     return tf.withName("simcse_loss").math.mean(perRow, s.constant(0));
   }
 
