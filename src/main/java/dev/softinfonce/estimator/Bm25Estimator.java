@@ -8,7 +8,6 @@ import java.util.TreeSet;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Unique;
-import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
@@ -40,11 +39,13 @@ import org.tensorflow.types.TInt32;
  * </ul>
  *
  * <h2>Graph formulation (exact, no Java loop per step)</h2>
- * A per-batch vocabulary {@code U = unique(batch tokens)} replaces the model vocabulary; two
- * {@code unsortedSegmentSum}s build term-count matrices {@code QC [B, U]} (query) and
- * {@code F [B, U]} (documents), from which {@code n_t}, IDF and the saturated term weights
- * {@code W [B, U]} follow elementwise; then {@code sim = QC · Wᵀ}. Memory is O(B·U) with
- * U ≤ B·(Lq+Ld), e.g. at most 8 MB for B = 64, L = 128. Arithmetic is float64, the result float32.
+ * A per-batch vocabulary {@code u = unique(batch tokens)} (size U) replaces the model vocabulary. The
+ * distinct (document j, term u) pairs of the batch (a second {@code unique}, P ≤ B·Ld of them) carry
+ * f(t,j) by {@code unsortedSegmentSum}; n_t, IDF and the saturated weight
+ * {@code w = IDF·(k1+1)f/(K_j+f)} are computed per pair and scattered into {@code W [U, B]}; finally
+ * {@code sim[i][j] = Σ_u count(i,u)·W[u][j]} over the distinct (query i, term u) pairs (a third
+ * {@code unique}, Pq ≤ Bq·Lq), a gather {@code [Pq, B]} and a segment sum. Cost and memory are
+ * O(B·Ld + U·B + Pq·B), e.g. ≤ 8 MB for B = 64, L = 128. Arithmetic is float64 (counts and sums exact, logs to 1e-16), the result float32.
  *
  * <h2>Example</h2>
  * Two documents "a b" and "c", query "a a", k1 = 1.2, b = 0.75, avgdl = 1.5: n_a = 1, so
@@ -148,32 +149,70 @@ public final class Bm25Estimator implements RelevanceEstimator {
       vocab = s.size(u.y());
     }
 
-    Operand<TFloat64> qValid = termPositions(s, qIds, qMask);             // [Bq, Lq] 1 = term
-    Operand<TFloat64> dValid = termPositions(s, dIds, dMask);             // [B, Ld]
-    Operand<TFloat64> queryCounts = countMatrix(s, qU, qValid, vocab);    // [Bq, U]
-    Operand<TFloat64> f = countMatrix(s, dU, dValid, vocab);              // [B, U]
+    Operand<TBool> qTerm = termPositions(s, qIds, qMask);                 // [Bq, Lq]
+    Operand<TBool> dTerm = termPositions(s, dIds, dMask);                 // [B, Ld]
+    Operand<TInt32> nDocs = rows(s, dIds);                                // scalar N = B
+    Operand<TInt32> minusOne = s.constant(-1);
 
-    Operand<TFloat64> n = s.dtypes.cast(rows(s, dIds), TFloat64.class);  // scalar N
+    // Sparse (document, term) pairs: key = j·U + u for term positions, −1 elsewhere. Everything below
+    // runs over the P ≤ B·Ld distinct pairs, never over a dense [B, U] matrix.
+    Operand<TInt32> rowBase = s.expandDims(                               // [B, 1]
+        s.math.mul(s.range(s.constant(0), nDocs, s.constant(1)), vocab), s.constant(1));
+    Operand<TInt32> key = s.select(dTerm, s.math.add(dU, rowBase),       // [B, Ld]
+        s.fill(s.shape(dU), minusOne));
+    Unique<TInt32, TInt32> pairs = s.unique(s.reshape(key, flatShape), s.constant(new int[] {0}));
+    Operand<TInt32> pairKey = pairs.y();                                  // [P]
+    Operand<TBool> realPair = s.math.greaterEqual(pairKey, s.constant(0)); // [P] false for the −1 key
+    Operand<TInt32> pairDoc = s.math.maximum(s.math.floorDiv(pairKey, vocab), s.constant(0)); // [P]
+    Operand<TInt32> pairTerm = s.math.floorMod(pairKey, vocab);           // [P]
+    Operand<TFloat64> f = s.math.unsortedSegmentSum(                      // [P] f(t, j)
+        s.dtypes.cast(s.reshape(dTerm, flatShape), TFloat64.class), pairs.idx(), s.size(pairKey));
+
+    // unsortedSegmentSum drops negative segment ids: the −1 pair contributes nowhere.
+    Operand<TInt32> pairTermOrDrop = s.select(realPair, pairTerm, s.fill(s.shape(pairTerm), minusOne));
+    Operand<TFloat64> docFreq = s.math.unsortedSegmentSum(                // [U] n_t
+        s.onesLike(f), pairTermOrDrop, vocab);
+    Operand<TFloat64> n = s.dtypes.cast(nDocs, TFloat64.class);
     Operand<TFloat64> half = s.constant(0.5);
-    Operand<TFloat64> docFreq = s.reduceSum(                              // [U] n_t
-        s.dtypes.cast(s.math.greater(f, s.constant(0.0)), TFloat64.class), s.constant(0));
     Operand<TFloat64> idf = s.math.log(s.math.div(                       // [U]
         s.math.add(s.math.sub(n, docFreq), half), s.math.add(docFreq, half)));
 
-    Operand<TFloat64> dl = s.reduceSum(dValid, s.constant(1));            // [B]
+    Operand<TFloat64> dl = s.reduceSum(s.dtypes.cast(dTerm, TFloat64.class), s.constant(1)); // [B]
     Operand<TFloat64> kj = s.math.mul(s.constant(k1), s.math.add(        // [B]
         s.constant(1 - b), s.math.mul(s.constant(b / averageDocumentLength), dl)));
-    Operand<TFloat64> saturated = s.math.divNoNan(                        // [B, U]
+    Operand<TFloat64> saturated = s.math.divNoNan(                        // [P] (k1+1)f/(K_j+f)
         s.math.mul(f, s.constant(k1 + 1)),
-        s.math.add(s.expandDims(kj, s.constant(1)), f));
-    Operand<TFloat64> termWeight = s.math.mul(saturated, s.expandDims(idf, s.constant(0))); // [B, U]
-    Operand<TFloat64> sim = s.linalg.matMul(queryCounts, termWeight,     // [Bq, B]
-        MatMul.transposeB(true));
+        s.math.add(s.gather(kj, pairDoc, s.constant(0)), f));
+    Operand<TFloat64> pairWeight = s.math.mul(saturated,                 // [P] IDF·saturated
+        s.gather(idf, pairTerm, s.constant(0)));
+
+    // W [U, B] by term then document (zeros where t is not in j), so a query token's row is a gather.
+    Operand<TInt32> cell = s.select(realPair,                             // [P] u·B + j, or drop
+        s.math.add(s.math.mul(pairTerm, nDocs), pairDoc), s.fill(s.shape(pairTerm), minusOne));
+    Operand<TFloat64> w = s.reshape(                                      // [U, B]
+        s.math.unsortedSegmentSum(pairWeight, cell, s.math.mul(vocab, nDocs)),
+        s.stack(java.util.List.of(vocab, nDocs)));
+    // Query side, also as distinct (query i, term u) pairs with their counts (qf = 1 per occurrence):
+    // sim[i][j] = Σ_pairs count(i,u) · W[u][j], a gather of Pq ≤ Bq·Lq rows and a segment sum.
+    Operand<TInt32> nQueries = rows(s, qIds);                             // scalar Bq
+    Operand<TInt32> qRowBase = s.expandDims(                              // [Bq, 1]
+        s.math.mul(s.range(s.constant(0), nQueries, s.constant(1)), vocab), s.constant(1));
+    Operand<TInt32> qKey = s.select(qTerm, s.math.add(qU, qRowBase),     // [Bq, Lq]
+        s.fill(s.shape(qU), minusOne));
+    Unique<TInt32, TInt32> qPairs = s.unique(s.reshape(qKey, flatShape), s.constant(new int[] {0}));
+    Operand<TInt32> qPairKey = qPairs.y();                                // [Pq]
+    Operand<TFloat64> qCount = s.math.unsortedSegmentSum(                 // [Pq]
+        s.onesLike(s.dtypes.cast(qPairs.idx(), TFloat64.class)), qPairs.idx(), s.size(qPairKey));
+    Operand<TInt32> qRow = s.select(s.math.greaterEqual(qPairKey, s.constant(0)), // [Pq], −1 dropped
+        s.math.floorDiv(qPairKey, vocab), s.fill(s.shape(qPairKey), minusOne));
+    Operand<TFloat64> rowsOfW = s.gather(w, s.math.floorMod(qPairKey, vocab), s.constant(0)); // [Pq, B]
+    Operand<TFloat64> sim = s.math.unsortedSegmentSum(                    // [Bq, B]
+        s.math.mul(rowsOfW, s.expandDims(qCount, s.constant(1))), qRow, nQueries);
     return tf.withName("bm25_sim").stopGradient(s.dtypes.cast(sim, TFloat32.class));
   }
 
-  /** 1.0 where the position holds a term: mask on and not an ignored id. [B, L] */
-  private Operand<TFloat64> termPositions(Ops s, Operand<TInt32> ids, Operand<TInt32> mask) {
+  /** True where the position holds a term: mask on and not an ignored id. [B, L] */
+  private Operand<TBool> termPositions(Ops s, Operand<TInt32> ids, Operand<TInt32> mask) {
     Operand<TBool> valid = s.math.notEqual(mask, s.constant(0));         // [B, L]
     if (ignoredIds.length > 0) {
       Operand<TBool> special = s.reduceAny(                               // [B, L]
@@ -181,18 +220,7 @@ public final class Bm25Estimator implements RelevanceEstimator {
           s.constant(-1));
       valid = s.math.logicalAnd(valid, s.math.logicalNot(special));
     }
-    return s.dtypes.cast(valid, TFloat64.class);
-  }
-
-  /** counts[r][u] = Σ_l weight[r][l]·[uIdx[r][l] = u]. [R, U] */
-  private static Operand<TFloat64> countMatrix(Ops s, Operand<TInt32> uIdx, Operand<TFloat64> weight,
-      Operand<TInt32> vocab) {
-    Operand<TInt32> r = rows(s, uIdx);
-    Operand<TInt32> rowBase = s.expandDims(                               // [R, 1]
-        s.math.mul(s.range(s.constant(0), r, s.constant(1)), vocab), s.constant(1));
-    Operand<TInt32> segments = s.math.add(uIdx, rowBase);                 // [R, L]
-    Operand<TFloat64> flat = s.math.unsortedSegmentSum(weight, segments, s.math.mul(r, vocab)); // [R*U]
-    return s.reshape(flat, s.stack(java.util.List.of(r, vocab)));
+    return valid;
   }
 
   /** Leading dimension of a tensor, as a scalar. */
