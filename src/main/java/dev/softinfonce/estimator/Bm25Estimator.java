@@ -45,7 +45,9 @@ import org.tensorflow.types.TInt32;
  * {@code w = IDF·(k1+1)f/(K_j+f)} are computed per pair and scattered into {@code W [U, B]}; finally
  * {@code sim[i][j] = Σ_u count(i,u)·W[u][j]} over the distinct (query i, term u) pairs (a third
  * {@code unique}, Pq ≤ Bq·Lq), a gather {@code [Pq, B]} and a segment sum. Cost and memory are
- * O(B·Ld + U·B + Pq·B), e.g. ≤ 8 MB for B = 64, L = 128. Arithmetic is float64 (counts and sums exact, logs to 1e-16), the result float32.
+ * O(B·Ld + U·B + Pq·B), e.g. ≤ 8 MB for B = 64, L = 128. Pair keys {@code j·U + u} are int32;
+ * U ≤ min(vocabulary, B·(Lq+Ld)), so they overflow only beyond B·U ≈ 2·10⁹. Arithmetic is float64
+ * (counts exact, logs and sums to ~1e-15 relative), the result float32.
  *
  * <h2>Example</h2>
  * Two documents "a b" and "c", query "a a", k1 = 1.2, b = 0.75, avgdl = 1.5: n_a = 1, so
