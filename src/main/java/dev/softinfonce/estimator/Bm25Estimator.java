@@ -33,7 +33,8 @@ import org.tensorflow.types.TInt32;
  *   <li>{@code dl_j}: non-special tokens of document j. {@code avgdl}: a constant, the mean non-special
  *       token count of the <b>training set</b>'s documents ({@link DocumentLengths}).
  *       <em>Deviation:</em> the reference's {@code avg_len} counted {@code <s>}/{@code </s>} while
- *       {@code dl} does not; here both exclude special tokens.
+ *       {@code dl} does not; here both exclude special tokens
+ *       ({@link DocumentLengths#referenceStyle()} reproduces the reference's avgdl if wanted).
  *   <li>Special tokens (the given id set) and padding (mask 0) are not terms: they count neither in
  *       f, n_t, dl nor the query.
  * </ul>

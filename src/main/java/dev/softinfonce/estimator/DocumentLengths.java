@@ -18,12 +18,26 @@ import java.util.Set;
  */
 public final class DocumentLengths {
   private final Set<Integer> ignoredIds;
+  private final boolean countIgnored;
   private long documents;
   private long terms;
 
   /** @param ignoredIds special token ids that are not terms */
   public DocumentLengths(Set<Integer> ignoredIds) {
+    this(ignoredIds, false);
+  }
+
+  private DocumentLengths(Set<Integer> ignoredIds, boolean countIgnored) {
     this.ignoredIds = Set.copyOf(Objects.requireNonNull(ignoredIds, "ignoredIds"));
+    this.countIgnored = countIgnored;
+  }
+
+  /**
+   * The reference code's {@code avg_len}: every non-padding token counts, {@code <s>}/{@code </s>}
+   * included (so it exceeds the consistent average by about 2). For reproducing the reference exactly.
+   */
+  public static DocumentLengths referenceStyle() {
+    return new DocumentLengths(Set.of(), true);
   }
 
   /**
@@ -44,7 +58,7 @@ public final class DocumentLengths {
             + " positions but mask has " + mask[r].length);
       }
       for (int p = 0; p < ids[r].length; p++) {
-        if ((mask == null || mask[r][p] != 0) && !ignoredIds.contains(ids[r][p])) {
+        if ((mask == null || mask[r][p] != 0) && (countIgnored || !ignoredIds.contains(ids[r][p]))) {
           terms++;
         }
       }

@@ -251,6 +251,8 @@ class Bm25EstimatorTest {
     int[][] ids = {{0, 7, 7, 2}, {0, 9, 2, 1}};
     int[][] mask = {{1, 1, 1, 1}, {1, 1, 1, 0}};
     assertEquals(1.5, DocumentLengths.average(ids, mask, Set.of(0, 1, 2)), 0.0);
+    // the reference's avg_len counts <s> and </s> too: (4 + 3) / 2
+    assertEquals(3.5, DocumentLengths.referenceStyle().add(ids, mask).average(), 0.0);
     // streaming over two batches equals one pass, and a null mask means "no padding"
     DocumentLengths acc = new DocumentLengths(Set.of(0, 1, 2));
     acc.add(new int[][] {ids[0]}, null).add(new int[][] {{0, 9, 2}}, new int[][] {{1, 1, 1}});
