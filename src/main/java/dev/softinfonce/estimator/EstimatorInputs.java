@@ -37,6 +37,25 @@ public record EstimatorInputs(
     requirePair(queryIds, queryMask, "query");
     requirePair(docstringIds, docstringMask, "docstring");
     requirePair(codeIds, codeMask, "code");
+    requireRank(queryIds, 2, "query ids");
+    requireRank(queryMask, 2, "query mask");
+    requireRank(docstringIds, 2, "docstring ids");
+    requireRank(docstringMask, 2, "docstring mask");
+    requireRank(codeIds, 2, "code ids");
+    requireRank(codeMask, 2, "code mask");
+    requireRank(exampleIndex, 1, "example index");
+    requireRank(liveScores, 2, "live scores");
+  }
+
+  /** Rejects a statically known wrong rank now, instead of failing inside a native kernel later. */
+  private static void requireRank(Operand<?> x, int rank, String what) {
+    if (x != null) {
+      int known = x.shape().numDimensions(); // -1 when the rank is unknown
+      if (known >= 0 && known != rank) {
+        throw new IllegalArgumentException("EstimatorInputs: " + what + " must have rank " + rank
+            + ", got shape " + x.shape());
+      }
+    }
   }
 
   private static void requirePair(Object ids, Object mask, String what) {

@@ -151,6 +151,9 @@ class EstimatorsTest {
       Operand<TInt32> ids = tf.constant(new int[][] {{1}});
       assertThrows(IllegalArgumentException.class,
           () -> new EstimatorInputs(ids, null, null, null, null, null, null, null));
+      IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
+          () -> EstimatorInputs.builder().exampleIndex(ids).build());
+      assertTrue(rank.getMessage().contains("example index must have rank 1"), rank.getMessage());
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> new SelfEstimator().sim(tf, EstimatorInputs.builder().query(ids, ids).build()));
       assertTrue(e.getMessage().contains("live scores"), e.getMessage());
