@@ -2,6 +2,7 @@ package dev.softinfonce.estimator;
 
 import dev.softinfonce.config.EstimatorConfig.Bm25Field;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -128,90 +129,116 @@ public final class Bm25Estimator implements RelevanceEstimator {
     Operand<TInt32> dMask = field == Bm25Field.CODE ? in.codeMask() : in.docstringMask();
     Ops s = tf.withSubScope("bm25");
 
-    // Per-batch vocabulary: u-index of every token position.
-    Operand<TInt32> qU;                                                    // [Bq, Lq]
-    Operand<TInt32> dU;                                                    // [B, Ld]
-    Operand<TInt32> vocab;                                                 // scalar U
-    Operand<TInt32> flatShape = s.constant(new int[] {-1});
-    if (qIds == dIds) {
-      // The reference's case: query i vs the query of example j — one vocabulary pass suffices.
-      Unique<TInt32, TInt32> u = s.unique(s.reshape(dIds, flatShape), s.constant(new int[] {0}));
-      dU = s.reshape(u.idx(), s.shape(dIds));
-      qU = dU;
-      vocab = s.size(u.y());
-    } else {
-      Operand<TInt32> qFlat = s.reshape(qIds, flatShape);                  // [Bq*Lq]
+    BatchVocabulary vocab = BatchVocabulary.of(s, qIds, dIds);
+    Operand<TFloat64> w = termWeights(s, termPositions(s, dIds, dMask), vocab.docIndex(), // [U, B]
+        vocab.size());
+    Operand<TFloat64> sim = queryScores(s, w, termPositions(s, qIds, qMask), vocab.queryIndex(),
+        vocab.size());                                                    // [Bq, B]
+    return tf.withName("bm25_sim").stopGradient(s.dtypes.cast(sim, TFloat32.class));
+  }
+
+  /**
+   * The batch's own vocabulary: index u in [0, U) of every token position of the queries and documents.
+   *
+   * @param queryIndex {@code [Bq, Lq]}
+   * @param docIndex {@code [B, Ld]}
+   * @param size scalar U
+   */
+  private record BatchVocabulary(Operand<TInt32> queryIndex, Operand<TInt32> docIndex,
+      Operand<TInt32> size) {
+
+    static BatchVocabulary of(Ops s, Operand<TInt32> qIds, Operand<TInt32> dIds) {
+      Operand<TInt32> flat = s.constant(new int[] {-1});
+      Operand<TInt32> axis = s.constant(new int[] {0});
+      if (qIds == dIds) {
+        // The reference's case, query i vs the query of example j: one pass suffices.
+        Unique<TInt32, TInt32> u = s.unique(s.reshape(dIds, flat), axis);
+        Operand<TInt32> index = s.reshape(u.idx(), s.shape(dIds));
+        return new BatchVocabulary(index, index, s.size(u.y()));
+      }
+      Operand<TInt32> qFlat = s.reshape(qIds, flat);                       // [Bq*Lq]
       Unique<TInt32, TInt32> u = s.unique(
-          s.concat(java.util.List.of(qFlat, s.reshape(dIds, flatShape)), s.constant(0)),
-          s.constant(new int[] {0}));
-      Operand<TInt32> nq = s.size(qFlat);
-      qU = s.reshape(s.slice(u.idx(), s.expandDims(s.constant(0), s.constant(0)),
-          s.expandDims(nq, s.constant(0))), s.shape(qIds));
-      dU = s.reshape(s.slice(u.idx(), s.expandDims(nq, s.constant(0)),
-          s.constant(new int[] {-1})), s.shape(dIds));
-      vocab = s.size(u.y());
+          s.concat(List.of(qFlat, s.reshape(dIds, flat)), s.constant(0)), axis);
+      Operand<TInt32> nq = s.expandDims(s.size(qFlat), s.constant(0));     // [1]
+      Operand<TInt32> q = s.slice(u.idx(), s.constant(new int[] {0}), nq);
+      Operand<TInt32> d = s.slice(u.idx(), nq, flat);
+      return new BatchVocabulary(s.reshape(q, s.shape(qIds)), s.reshape(d, s.shape(dIds)),
+          s.size(u.y()));
     }
+  }
 
-    Operand<TBool> qTerm = termPositions(s, qIds, qMask);                 // [Bq, Lq]
-    Operand<TBool> dTerm = termPositions(s, dIds, dMask);                 // [B, Ld]
-    Operand<TInt32> nDocs = rows(s, dIds);                                // scalar N = B
-    Operand<TInt32> minusOne = s.constant(-1);
+  /**
+   * The distinct (row r, term u) pairs of a batch, keyed {@code r·U + u}; non-term positions all map to
+   * the key −1. {@code y()} holds the keys [P], {@code idx()} the pair of each position [R·L].
+   */
+  private static Unique<TInt32, TInt32> termPairs(Ops s, Operand<TBool> isTerm, Operand<TInt32> uIdx,
+      Operand<TInt32> vocab) {
+    Operand<TInt32> rowBase = s.expandDims(                               // [R, 1]
+        s.math.mul(s.range(s.constant(0), rows(s, uIdx), s.constant(1)), vocab), s.constant(1));
+    Operand<TInt32> key = s.select(isTerm, s.math.add(uIdx, rowBase),    // [R, L]
+        s.fill(s.shape(uIdx), s.constant(-1)));
+    return s.unique(s.reshape(key, s.constant(new int[] {-1})), s.constant(new int[] {0}));
+  }
 
-    // Sparse (document, term) pairs: key = j·U + u for term positions, −1 elsewhere. Everything below
-    // runs over the P ≤ B·Ld distinct pairs, never over a dense [B, U] matrix.
-    Operand<TInt32> rowBase = s.expandDims(                               // [B, 1]
-        s.math.mul(s.range(s.constant(0), nDocs, s.constant(1)), vocab), s.constant(1));
-    Operand<TInt32> key = s.select(dTerm, s.math.add(dU, rowBase),       // [B, Ld]
-        s.fill(s.shape(dU), minusOne));
-    Unique<TInt32, TInt32> pairs = s.unique(s.reshape(key, flatShape), s.constant(new int[] {0}));
-    Operand<TInt32> pairKey = pairs.y();                                  // [P]
-    Operand<TBool> realPair = s.math.greaterEqual(pairKey, s.constant(0)); // [P] false for the −1 key
-    Operand<TInt32> pairDoc = s.math.maximum(s.math.floorDiv(pairKey, vocab), s.constant(0)); // [P]
-    Operand<TInt32> pairTerm = s.math.floorMod(pairKey, vocab);           // [P]
-    Operand<TFloat64> f = s.math.unsortedSegmentSum(                      // [P] f(t, j)
-        s.dtypes.cast(s.reshape(dTerm, flatShape), TFloat64.class), pairs.idx(), s.size(pairKey));
+  /** Keeps {@code x} where {@code keep}, else −1, which {@code unsortedSegmentSum} drops. */
+  private static Operand<TInt32> orDrop(Ops s, Operand<TBool> keep, Operand<TInt32> x) {
+    return s.select(keep, x, s.fill(s.shape(x), s.constant(-1)));
+  }
 
-    // unsortedSegmentSum drops negative segment ids: the −1 pair contributes nowhere.
-    Operand<TInt32> pairTermOrDrop = s.select(realPair, pairTerm, s.fill(s.shape(pairTerm), minusOne));
+  /**
+   * The BM25 weight of every (term, document) cell, {@code W[u][j] = IDF(u)·(k1+1)f/(K_j+f)}, zero where
+   * u is not in document j. Computed over the P ≤ B·Ld distinct (document, term) pairs, then scattered.
+   *
+   * @return {@code W [U, B]}
+   */
+  private Operand<TFloat64> termWeights(Ops s, Operand<TBool> dTerm, Operand<TInt32> dU,
+      Operand<TInt32> vocab) {
+    Operand<TInt32> nDocs = rows(s, dU);                                  // scalar N = B
+    Unique<TInt32, TInt32> pairs = termPairs(s, dTerm, dU, vocab);
+    Operand<TInt32> key = pairs.y();                                      // [P]
+    Operand<TBool> real = s.math.greaterEqual(key, s.constant(0));       // [P] false for the −1 key
+    Operand<TInt32> doc = s.math.maximum(s.math.floorDiv(key, vocab), s.constant(0)); // [P]
+    Operand<TInt32> term = s.math.floorMod(key, vocab);                   // [P]
+    Operand<TFloat64> f = s.math.unsortedSegmentSum(                      // [P] f(t, j); 0 for −1 key
+        s.dtypes.cast(s.reshape(dTerm, s.constant(new int[] {-1})), TFloat64.class), pairs.idx(),
+        s.size(key));
+
     Operand<TFloat64> docFreq = s.math.unsortedSegmentSum(                // [U] n_t
-        s.onesLike(f), pairTermOrDrop, vocab);
+        s.onesLike(f), orDrop(s, real, term), vocab);
     Operand<TFloat64> n = s.dtypes.cast(nDocs, TFloat64.class);
     Operand<TFloat64> half = s.constant(0.5);
-    Operand<TFloat64> idf = s.math.log(s.math.div(                       // [U]
+    Operand<TFloat64> idf = s.math.log(s.math.div(                       // [U], < 0 if n_t > N/2
         s.math.add(s.math.sub(n, docFreq), half), s.math.add(docFreq, half)));
 
     Operand<TFloat64> dl = s.reduceSum(s.dtypes.cast(dTerm, TFloat64.class), s.constant(1)); // [B]
     Operand<TFloat64> kj = s.math.mul(s.constant(k1), s.math.add(        // [B]
         s.constant(1 - b), s.math.mul(s.constant(b / averageDocumentLength), dl)));
     Operand<TFloat64> saturated = s.math.divNoNan(                        // [P] (k1+1)f/(K_j+f)
-        s.math.mul(f, s.constant(k1 + 1)),
-        s.math.add(s.gather(kj, pairDoc, s.constant(0)), f));
-    Operand<TFloat64> pairWeight = s.math.mul(saturated,                 // [P] IDF·saturated
-        s.gather(idf, pairTerm, s.constant(0)));
+        s.math.mul(f, s.constant(k1 + 1)), s.math.add(s.gather(kj, doc, s.constant(0)), f));
+    Operand<TFloat64> weight = s.math.mul(saturated, s.gather(idf, term, s.constant(0))); // [P]
 
-    // W [U, B] by term then document (zeros where t is not in j), so a query token's row is a gather.
-    Operand<TInt32> cell = s.select(realPair,                             // [P] u·B + j, or drop
-        s.math.add(s.math.mul(pairTerm, nDocs), pairDoc), s.fill(s.shape(pairTerm), minusOne));
-    Operand<TFloat64> w = s.reshape(                                      // [U, B]
-        s.math.unsortedSegmentSum(pairWeight, cell, s.math.mul(vocab, nDocs)),
-        s.stack(java.util.List.of(vocab, nDocs)));
-    // Query side, also as distinct (query i, term u) pairs with their counts (qf = 1 per occurrence):
-    // sim[i][j] = Σ_pairs count(i,u) · W[u][j], a gather of Pq ≤ Bq·Lq rows and a segment sum.
-    Operand<TInt32> nQueries = rows(s, qIds);                             // scalar Bq
-    Operand<TInt32> qRowBase = s.expandDims(                              // [Bq, 1]
-        s.math.mul(s.range(s.constant(0), nQueries, s.constant(1)), vocab), s.constant(1));
-    Operand<TInt32> qKey = s.select(qTerm, s.math.add(qU, qRowBase),     // [Bq, Lq]
-        s.fill(s.shape(qU), minusOne));
-    Unique<TInt32, TInt32> qPairs = s.unique(s.reshape(qKey, flatShape), s.constant(new int[] {0}));
-    Operand<TInt32> qPairKey = qPairs.y();                                // [Pq]
-    Operand<TFloat64> qCount = s.math.unsortedSegmentSum(                 // [Pq]
-        s.onesLike(s.dtypes.cast(qPairs.idx(), TFloat64.class)), qPairs.idx(), s.size(qPairKey));
-    Operand<TInt32> qRow = s.select(s.math.greaterEqual(qPairKey, s.constant(0)), // [Pq], −1 dropped
-        s.math.floorDiv(qPairKey, vocab), s.fill(s.shape(qPairKey), minusOne));
-    Operand<TFloat64> rowsOfW = s.gather(w, s.math.floorMod(qPairKey, vocab), s.constant(0)); // [Pq, B]
-    Operand<TFloat64> sim = s.math.unsortedSegmentSum(                    // [Bq, B]
-        s.math.mul(rowsOfW, s.expandDims(qCount, s.constant(1))), qRow, nQueries);
-    return tf.withName("bm25_sim").stopGradient(s.dtypes.cast(sim, TFloat32.class));
+    Operand<TInt32> cell = orDrop(s, real, s.math.add(s.math.mul(term, nDocs), doc)); // [P] u·B + j
+    return s.reshape(s.math.unsortedSegmentSum(weight, cell, s.math.mul(vocab, nDocs)), // [U, B]
+        s.stack(List.of(vocab, nDocs)));
+  }
+
+  /**
+   * {@code sim[i][j] = Σ_{term positions q of query i} W[u(i,q)][j]}, over the distinct (query, term)
+   * pairs with their counts (qf = 1 per occurrence): a gather of Pq ≤ Bq·Lq rows and a segment sum.
+   *
+   * @return {@code [Bq, B]}
+   */
+  private static Operand<TFloat64> queryScores(Ops s, Operand<TFloat64> w, Operand<TBool> qTerm,
+      Operand<TInt32> qU, Operand<TInt32> vocab) {
+    Unique<TInt32, TInt32> pairs = termPairs(s, qTerm, qU, vocab);
+    Operand<TInt32> key = pairs.y();                                      // [Pq]
+    Operand<TFloat64> count = s.math.unsortedSegmentSum(                  // [Pq]
+        s.onesLike(s.dtypes.cast(pairs.idx(), TFloat64.class)), pairs.idx(), s.size(key));
+    Operand<TInt32> query = orDrop(s, s.math.greaterEqual(key, s.constant(0)), // [Pq]
+        s.math.floorDiv(key, vocab));
+    Operand<TFloat64> rowsOfW = s.gather(w, s.math.floorMod(key, vocab), s.constant(0)); // [Pq, B]
+    return s.math.unsortedSegmentSum(                                     // [Bq, B]
+        s.math.mul(rowsOfW, s.expandDims(count, s.constant(1))), query, rows(s, qTerm));
   }
 
   /** True where the position holds a term: mask on and not an ignored id. [B, L] */
@@ -227,7 +254,7 @@ public final class Bm25Estimator implements RelevanceEstimator {
   }
 
   /** Leading dimension of a tensor, as a scalar. */
-  private static Operand<TInt32> rows(Ops s, Operand<TInt32> x) {
+  private static Operand<TInt32> rows(Ops s, Operand<?> x) {
     return s.gather(s.shape(x), s.constant(0), s.constant(0));
   }
 }
