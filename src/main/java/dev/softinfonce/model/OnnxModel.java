@@ -57,6 +57,7 @@ public final class OnnxModel {
   private final Path file;
   private final Map<String, RawTensor> initializers = new LinkedHashMap<>();
   private final List<Node> nodes = new ArrayList<>();
+  private final java.util.Set<String> constantNodeOutputs = new java.util.HashSet<>();
 
   private OnnxModel(Path file) {
     this.file = file;
@@ -95,6 +96,11 @@ public final class OnnxModel {
     return initializers;
   }
 
+  /** Whether {@code name} is the value of a {@code Constant} node (graph structure) rather than an initializer. */
+  public boolean isConstantNode(String name) {
+    return constantNodeOutputs.contains(name);
+  }
+
   public List<Node> nodes() {
     return nodes;
   }
@@ -130,6 +136,7 @@ public final class OnnxModel {
             && n.attributes().get("value").t() != null && !n.outputs().isEmpty()) {
           RawTensor t = n.attributes().get("value").t();
           initializers.put(n.outputs().get(0), new RawTensor(n.outputs().get(0), t.dims(), t.dataType(), t.values()));
+          constantNodeOutputs.add(n.outputs().get(0));
         }
       } else if (field == 5) { // initializer
         RawTensor t = readTensor(cis.readByteArray());
