@@ -29,11 +29,16 @@ class MiniLmParityTest {
   @TempDir static Path tmp;
   static Path onnx;
   static Path tokenizer;
+  static Path imported;
+  static WeightImporter.Imported imp;
 
   @BeforeAll
   static void extract() throws Exception {
     onnx = extract("all-minilm-l6-v2.onnx");
     tokenizer = extract("all-minilm-l6-v2-tokenizer.json");
+    imp = WeightImporter.fromOnnx(onnx, WeightImporter.Options.defaults().withTokenizer(tokenizer));
+    imported = tmp.resolve("imported");
+    PretrainedCheckpoint.write(imported, imp.config(), imp.weights(), tokenizer);
   }
 
   private static Path extract(String resource) throws Exception {
@@ -49,7 +54,7 @@ class MiniLmParityTest {
   void lastHiddenStatesMatchOnnxRuntime() throws Exception {
     List<String> texts = OnnxParity.sampleTexts();
     assertTrue(texts.size() >= 20);
-    OnnxParity.Result r = OnnxParity.compare(onnx, tokenizer, texts, 256, tmp.resolve("parity"));
+    OnnxParity.Result r = OnnxParity.compareImported(onnx, tokenizer, imported, texts, 256);
     System.out.println("MiniLM parity: " + r);
     assertEquals(101, r.loadedTensors());
     assertEquals(384, r.hiddenSize());
@@ -59,7 +64,6 @@ class MiniLmParityTest {
 
   @Test
   void importInfersTheMiniLmConfig() throws Exception {
-    WeightImporter.Imported imp = WeightImporter.fromOnnx(onnx, WeightImporter.Options.defaults().withTokenizer(tokenizer));
     ModelConfig c = imp.config();
     assertEquals(ModelConfig.Variant.BERT, c.variant());
     assertEquals(30522, c.vocabSize());
@@ -79,9 +83,7 @@ class MiniLmParityTest {
 
   @Test
   void importedDirectoryRestoresIntoDualEncoders() throws Exception {
-    Path dir = tmp.resolve("imported");
-    WeightImporter.Imported imp = WeightImporter.fromOnnx(onnx, WeightImporter.Options.defaults().withTokenizer(tokenizer));
-    PretrainedCheckpoint.write(dir, imp.config(), imp.weights(), tokenizer);
+    Path dir = imported;
     assertTrue(Files.isRegularFile(dir.resolve("tokenizer.json")));
     ModelConfig cfg = PretrainedCheckpoint.readConfig(dir);
     assertEquals(imp.config().numHeads(), cfg.numHeads());
