@@ -3,7 +3,10 @@ package dev.softinfonce.objective;
 import dev.softinfonce.config.ObjectiveConfig;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import java.util.List;
+import org.tensorflow.op.Op;
 import org.tensorflow.types.TBool;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TFloating;
 
 /**
@@ -24,7 +27,8 @@ import org.tensorflow.types.family.TFloating;
  * N is the dynamic batch size, read from the score matrix's shape. The map is evaluated as
  * {@code 1 + α·(1/(N−1) − p)/(β − α/(N−1))}, identical to Eq. 4, with a 0/0 guard so that N = 2 (one
  * negative, p = 1, weight exactly 1) is defined for any α, β. For N ≥ 3 the denominator must be
- * positive; the config rejects settings where it is not.
+ * positive; the config rejects settings where it is not for the configured batch size, and an Assert
+ * op fails the step if a smaller batch at run time makes it non-positive.
  *
  * <p>Special cases: α = 0, uniform relevance, or no relevance (null) give InfoNCE exactly. With
  * {@code symmetric: true} the code→query direction uses {@code sᵀ} and weights from
@@ -104,8 +108,15 @@ public final class SoftInfoNce implements Objective {
         tf.math.sub(BatchOps.nAs(tf, scores, type), BatchOps.scalar(tf, type, 1))); // [] 1/(N−1)
     Operand<T> alpha = BatchOps.scalar(tf, type, config.alpha());
     Operand<T> denominator = tf.math.sub(BatchOps.scalar(tf, type, config.beta()), tf.math.mul(alpha, uniform)); // []
+    // A batch smaller than the configured one (e.g. a last partial batch) can make β − α/(N−1) ≤ 0,
+    // which would invert the weights; fail the step with a message instead of training on them.
+    Operand<TInt32> n = BatchOps.n(tf, scores);
+    Operand<TBool> valid = tf.math.logicalOr(tf.math.lessEqual(n, tf.constant(2)),
+        tf.math.greater(denominator, BatchOps.scalar(tf, type, 0)));
+    Op check = tf.assertThat(valid, List.of(tf.constant("Soft-InfoNCE: beta - alpha/(N-1) must be > 0 (Eq. 4) "
+        + "for batch size N >= 3; alpha=" + config.alpha() + " beta=" + config.beta() + ", got N ="), n));
     // N = 2: p = 1 = 1/(N−1) exactly, so the numerator is 0 and divNoNan keeps w = 1 even when β = α.
-    Operand<T> shift = tf.math.divNoNan(tf.math.sub(uniform, p), denominator); // [B,B]
+    Operand<T> shift = tf.withControlDependencies(check).math.divNoNan(tf.math.sub(uniform, p), denominator); // [B,B]
     return tf.stopGradient(tf.math.add(BatchOps.scalar(tf, type, 1), tf.math.mul(alpha, shift))); // [B,B]
   }
 }

@@ -84,6 +84,19 @@ class SoftInfoNceTest {
   }
 
   @Test
+  void nonPositiveDenominatorAtRunTimeFailsTheStep() {
+    // BM25 setting α 1.5, β 0.5: β − α/(N−1) = 0 at N = 4 (the config would reject batch_size 4).
+    Objective o = soft(1.5, 0.5, 1, 0.1);
+    Random rnd = new Random(5);
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> Harness.run(o, Harness.gaussian(rnd, 4, 4, 1), Harness.gaussian(rnd, 4, 4, 1), null));
+    assertTrue(e.getMessage().contains("beta - alpha/(N-1) must be > 0"), e.getMessage());
+    // N = 5 is fine: 0.5 − 1.5/4 > 0; N = 2 too.
+    Harness.run(o, Harness.gaussian(rnd, 5, 5, 1), Harness.gaussian(rnd, 5, 5, 1), null);
+    Harness.run(o, Harness.gaussian(rnd, 2, 2, 1), Harness.gaussian(rnd, 2, 2, 1), null);
+  }
+
+  @Test
   void largeLogitsStayFinite() {
     Random rnd = new Random(3);
     int n = 16;
@@ -119,14 +132,5 @@ class SoftInfoNceTest {
         assertEquals(0, Harness.maxAbsDiff(out.weights(), Reference.softWeights(rel, 1.3, 0.7, 0.5, 0.1, n)), 1e-10);
       }
     }
-  }
-
-  @Test
-  void symmetricInfoNceWorkedExample() {
-    double[][] s = {{LN3, LN2}, {0, 0}};
-    assertEquals(Math.log(10.0 / 3) / 2, Harness.run(infoNce(), s, null, null).loss(), 1e-12);
-    assertEquals(0.6019864, Harness.run(infoNce(), s, null, null).loss(), 1e-7);
-    Objective sym = Objectives.create(Harness.config(Map.of("name", "infonce", "symmetric", true)));
-    assertEquals(0.6475668, Harness.run(sym, s, null, null).loss(), 1e-7);
   }
 }
