@@ -63,11 +63,10 @@ final class BatchOps {
    * (code j identical to positive code i). The diagonal is never removed. Null mask: nothing removed.
    */
   static Operand<TBool> removed(Ops tf, Operand<?> scores, Operand<TBool> duplicateMask) {
-    Operand<TBool> eye = eye(tf, scores); // [B,B]
     if (duplicateMask == null) {
-      return tf.math.logicalAnd(eye, tf.math.logicalNot(eye)); // all false, [B,B]
+      return none(tf, scores); // [B,B]
     }
-    return tf.math.logicalAnd(tf.stopGradient(duplicateMask), tf.math.logicalNot(eye)); // [B,B]
+    return tf.math.logicalAnd(tf.stopGradient(duplicateMask), tf.math.logicalNot(eye(tf, scores))); // [B,B]
   }
 
   /** The diagonal {@code s_ii} as [B], via a mask (rank-2, differentiable). */

@@ -61,8 +61,7 @@ public interface Objective {
    */
   default <T extends TFloating> WeightStats<T> weightStats(Ops tf, Operand<T> scores, Operand<T> relevance,
       Operand<TBool> duplicateMask) {
-    Operand<TBool> clamped = tf.math.logicalAnd(BatchOps.eye(tf, scores), tf.math.logicalNot(BatchOps.eye(tf, scores)));
-    return WeightStats.of(tf, weights(tf, scores, relevance, duplicateMask), clamped,
+    return WeightStats.of(tf, weights(tf, scores, relevance, duplicateMask), BatchOps.none(tf, scores),
         maskDuplicates(duplicateMask));
   }
 

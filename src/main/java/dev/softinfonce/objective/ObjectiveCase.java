@@ -103,8 +103,11 @@ public record ObjectiveCase(double[][] queryEmbeddings, double[][] codeEmbedding
       parser.set("train.batch_size", batch);
       return parser.build();
     } catch (ConfigException e) {
-      throw new CaseFormatException(source + ": " + e.getMessage().replace("(builder)", "(" + source + ")")
-          .replace("train.batch_size", "train.batch_size (= B, the case's batch size)"), e);
+      String msg = e.getMessage().replace(" (builder)", "");
+      if (msg.contains("batch_size")) {
+        msg += " [batch_size is B = " + batch + ", the number of rows in the case]";
+      }
+      throw new CaseFormatException(source + ": " + msg, e);
     }
   }
 

@@ -94,7 +94,7 @@ public final class SoftInfoNce implements Objective {
   public <T extends TFloating> WeightStats<T> weightStats(Ops tf, Operand<T> scores, Operand<T> relevance,
       Operand<TBool> duplicateMask) {
     Operand<TBool> clamped = relevance == null
-        ? tf.math.logicalAnd(BatchOps.eye(tf, scores), tf.math.logicalNot(BatchOps.eye(tf, scores)))
+        ? BatchOps.none(tf, scores)
         : tf.math.less(rawWeights(tf, scores, relevance), BatchOps.scalar(tf, scores.type(), config.minWeight()));
     return WeightStats.of(tf, weights(tf, scores, relevance, duplicateMask), clamped,
         maskDuplicates(duplicateMask));
