@@ -20,8 +20,8 @@ import org.tensorflow.types.family.TFloating;
  * </pre>
  * As torch {@code BCELoss} in the reference code, each log is clamped at −100. {@code log P} is
  * {@code s − logsumexp}; {@code log(1 − P_ij)} is {@code log Σ_{k≠j} exp(s_ik) − logsumexp}, with the
- * sum over k ≠ j formed without cancellation (for the row's arg-max column it is summed directly), so
- * a dominating logit does not turn into {@code log 0}. Symbols: {@code t} the relevance temperature;
+ * sum over k ≠ j formed without cancellation (for the row's arg-max column it is a log-sum-exp of the
+ * other columns), so a dominating logit does not turn into {@code log 0}. Symbols: {@code t} the relevance temperature;
  * α, β, {@code min_weight} unused. Without relevance S is uniform. Removed duplicates leave the
  * softmax and the sum (the normaliser stays N²).
  *
@@ -70,18 +70,19 @@ public final class BceSoftLabels implements Objective {
     Operand<T> total = tf.reduceSum(e, rows, org.tensorflow.op.core.ReduceSum.keepDims(true)); // [B,1] ≥ 1
     Operand<T> logTotal = tf.math.log(total); // [B,1]
 
-    // Σ_{k≠j} e_ik: total − e_ij is ≥ 1 (accurate) unless j is the row's arg-max column, where the sum of
-    // the other columns is formed directly.
-    Operand<T> isArgMax = tf.stopGradient(tf.oneHot(tf.math.argMax(tf.stopGradient(masked), rows),
-        BatchOps.n(tf, scores), BatchOps.scalar(tf, type, 1), BatchOps.scalar(tf, type, 0))); // [B,B]
-    Operand<T> othersOfArgMax = tf.reduceSum(tf.math.mul(e, tf.math.sub(BatchOps.filled(tf, scores, 1), isArgMax)),
-        rows, org.tensorflow.op.core.ReduceSum.keepDims(true)); // [B,1]
-    Operand<T> excluding = tf.select(tf.math.greater(isArgMax, zero),
-        tf.math.add(zero, othersOfArgMax), tf.math.sub(total, e)); // [B,B]
+    // log Σ_{k≠j} e_ik: for every column but the row's arg-max, total − e_ij ≥ 1 (it still holds the
+    // max entry 1), so the subtraction is accurate. For the arg-max column the other columns are summed
+    // in log space, so a mass far below float range is still a finite log (then clamped at −100).
+    Operand<TBool> isArgMax = tf.stopGradient(tf.math.greater(tf.oneHot(tf.math.argMax(tf.stopGradient(masked), rows),
+        BatchOps.n(tf, scores), BatchOps.scalar(tf, type, 1), BatchOps.scalar(tf, type, 0)), zero)); // [B,B]
+    Operand<T> logOthersOfArgMax = BatchOps.logSumExp(tf, tf.math.sub(scores, max),
+        tf.math.logicalAnd(kept, tf.math.logicalNot(isArgMax))); // [B], −1e30-ish when nothing else is kept
+    Operand<T> safeRest = tf.select(isArgMax, tf.math.add(zero, total), tf.math.sub(total, e)); // [B,B] ≥ 1
+    Operand<T> logExcluding = tf.select(isArgMax, tf.math.add(zero, tf.expandDims(logOthersOfArgMax, rows)),
+        tf.math.log(safeRest)); // [B,B]
 
     Operand<T> logP = tf.math.maximum(tf.math.sub(tf.math.sub(scores, max), logTotal), clamp); // [B,B]
-    Operand<T> log1mP = tf.math.maximum(tf.math.sub(
-        tf.math.log(tf.math.maximum(excluding, BatchOps.scalar(tf, type, BatchOps.TINY))), logTotal), clamp); // [B,B]
+    Operand<T> log1mP = tf.math.maximum(tf.math.sub(logExcluding, logTotal), clamp); // [B,B]
 
     Operand<T> y = BatchOps.softTargets(tf, scores, relevance, config.t()); // [B,B]
     Operand<T> one = BatchOps.scalar(tf, type, 1);

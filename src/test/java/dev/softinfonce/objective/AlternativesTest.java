@@ -136,6 +136,32 @@ class AlternativesTest {
     }
   }
 
+  /** At ±80 the float64 graph still equals the reference, including BCE's log(1 − P) near the −100 clamp. */
+  @Test
+  void largeLogitsMatchReferenceInFloat64() {
+    Random rnd = new Random(13);
+    int n = 10;
+    double[][] s = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        s[i][j] = rnd.nextBoolean() ? 80 : -80;
+      }
+    }
+    java.util.Arrays.fill(s[0], -80);
+    s[0][3] = 80; // row 0: one negative dominates; the rest of its mass, 9·e^−160, is below float range
+    double[][] rel = Harness.gaussian(rnd, n, n, 1);
+    assertEquals(Reference.bce(s, rel, 1, null),
+        Harness.run(create(Map.of("name", "bce")), s, rel, null).loss(), 1e-9);
+    assertEquals(Reference.weightedInfoNceSoftTargets(s, rel, 1, null),
+        Harness.run(create(Map.of("name", "weighted_infonce")), s, rel, null).loss(), 1e-9);
+    assertEquals(Reference.klRegularization(s, rel, 0.7, 1.3, 1, null),
+        Harness.run(create(Map.of("name", "kl_regularization", "alpha", 0.7, "beta", 1.3)), s, rel, null).loss(),
+        1e-9);
+    assertEquals(Reference.softInfoNce(s, rel, 1.3, 0.7, 1, 0.1, null, true),
+        Harness.run(create(Map.of("name", "soft_infonce", "alpha", 1.3, "beta", 0.7, "symmetric", true)), s, rel,
+            null).loss(), 1e-9);
+  }
+
   @Test
   void invalidCombinationsAreRejectedAtConfigTime() {
     ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.builder()
