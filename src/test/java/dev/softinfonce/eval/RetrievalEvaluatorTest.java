@@ -169,7 +169,7 @@ class RetrievalEvaluatorTest {
 
   @Test
   void chunkingInvarianceAndAgreementWithFullSort() {
-    RandomCase rc = new RandomCase(7, 400, 60, 19);
+    RandomCase rc = new RandomCase(7, 400, 61, 19);
     RetrievalEvaluator ev = RetrievalEvaluator.builder().rankCutoff(50).build();
     RetrievalResult all = ev.evaluate(rc.queries, rc.gold, rc.ids, rc.codes, rc.codes.length);
     for (int chunk : new int[] {1, 7}) {
