@@ -106,8 +106,7 @@ public final class AdamW {
 
   /** β1, β2, ε, weight decay and clip from {@code train.adam_*}, {@code train.weight_decay}, {@code train.grad_clip}. */
   public static AdamW fromConfig(TrainConfig train) {
-    return builder().beta1(train.adamBeta1()).beta2(train.adamBeta2()).epsilon(train.adamEps())
-        .weightDecay(train.weightDecay()).gradClip(train.gradClip()).build();
+    return builder().config(train).build();
   }
 
   /** Same as {@link #minimize(Ops, Operand, Operand)} with a new scalar placeholder {@code <prefix>learning_rate}. */
@@ -311,6 +310,12 @@ public final class AdamW {
       check(v >= 0, "weight decay must be >= 0, got " + v);
       weightDecay = v;
       return this;
+    }
+
+    /** Takes β1, β2, ε, weight decay and clip from the train section (filters stay as set). */
+    public Builder config(TrainConfig train) {
+      return beta1(train.adamBeta1()).beta2(train.adamBeta2()).epsilon(train.adamEps())
+          .weightDecay(train.weightDecay()).gradClip(train.gradClip());
     }
 
     /** Global-norm clipping threshold; 0 switches clipping off. */

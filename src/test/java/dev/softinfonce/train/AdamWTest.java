@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.config.TrainConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
@@ -155,12 +157,16 @@ class AdamWTest {
   }
 
   /** Runs K steps with a varying fed lr in TF and in the reference; compares everything each step. */
-  void compare(double clip, boolean expectClipping) {
-    Reference ref = new Reference(0.9, 0.99, 1e-6, 0.2, clip);
+  void compare(double clip, boolean expectClipping, double eps) {
+    Reference ref = new Reference(0.9, 0.99, eps, 0.2, clip);
     try (Graph graph = new Graph(); Session s = new Session(graph)) {
       Ops tf = Ops.create(graph);
       Toy toy = new Toy(tf, false);
-      AdamW.Update upd = base().gradClip(clip).build().minimize(tf, toy.loss);
+      // Hyper-parameters through the config section, as the trainer will do it.
+      TrainConfig train = ExperimentConfig.builder().set("train.adam_beta1", 0.9).set("train.adam_beta2", 0.99)
+          .set("train.adam_eps", eps).set("train.weight_decay", 0.2).set("train.grad_clip", clip).build().train();
+      AdamW.Update upd = AdamW.builder().config(train).trainable(name -> !name.startsWith("frozen."))
+          .build().minimize(tf, toy.loss);
       assertEquals(List.of("lin.weight", "LayerNorm.weight", "lin.bias"), upd.variables());
       assertEquals(List.of("lin.weight"), upd.decayed());
       boolean clipped = false;
@@ -189,12 +195,18 @@ class AdamWTest {
 
   @Test
   void matchesPlainJavaAdamWWithoutClipping() {
-    compare(0, false);
+    compare(0, false, 1e-6);
   }
 
   @Test
   void matchesPlainJavaAdamWWithActiveClipping() {
-    compare(0.3, true);
+    compare(0.3, true, 1e-6);
+  }
+
+  @Test
+  void largeEpsilonFollowsTorchPlacement() {
+    // ε is added to the bias-corrected sqrt(v) as in torch; with a large ε a wrong placement shows.
+    compare(0, false, 0.05);
   }
 
   @Test
