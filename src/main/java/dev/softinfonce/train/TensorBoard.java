@@ -2,6 +2,7 @@ package dev.softinfonce.train;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -110,6 +111,34 @@ public final class TensorBoard implements AutoCloseable {
          TFloat32 x = TFloat32.vectorOf(data);
          Result r = session.runner().feed(step, s).feed(tag, t).feed(values, x).addTarget(writeHistogram).run()) {
       // written to the writer's queue
+    }
+  }
+
+  /**
+   * Weight statistics of the training graph's float variables {@code names}: scalars
+   * {@code weights/<name>/norm}, {@code .../mean}, {@code .../std} and a histogram {@code weights/<name>}.
+   * Runs {@code training} to fetch the values; call it between steps, not concurrently with one.
+   */
+  public void weights(Session training, Collection<String> names, long atStep) {
+    for (String name : names) {
+      float[] v;
+      try (Result r = training.runner().fetch(name).run()) {
+        TFloat32 t = (TFloat32) r.get(0);
+        v = new float[(int) t.size()];
+        t.asRawTensor().data().asFloats().read(v);
+      }
+      double sum = 0;
+      double sq = 0;
+      for (float x : v) {
+        sum += x;
+        sq += (double) x * x;
+      }
+      double mean = v.length == 0 ? 0 : sum / v.length;
+      double var = v.length == 0 ? 0 : Math.max(0, sq / v.length - mean * mean);
+      scalar("weights/" + name + "/norm", atStep, Math.sqrt(sq));
+      scalar("weights/" + name + "/mean", atStep, mean);
+      scalar("weights/" + name + "/std", atStep, Math.sqrt(var));
+      histogram("weights/" + name, atStep, v);
     }
   }
 

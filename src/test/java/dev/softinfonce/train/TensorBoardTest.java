@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
 import org.tensorflow.proto.Event;
 import org.tensorflow.proto.Summary;
 
@@ -57,6 +60,32 @@ class TensorBoardTest {
     assertEquals(5e-4f, lastByTagStep.get("train/lr@2"));
     assertEquals(0.375f, lastByTagStep.get("valid/mrr@2"));
     assertTrue(histogram, "histogram event with 4 values summing to 10");
+  }
+
+  @Test
+  void weightStatisticsOfATrainingGraph(@TempDir Path run) throws Exception {
+    try (Graph g = new Graph(); Session s = new Session(g); TensorBoard tb = TensorBoard.open(run)) {
+      Ops tf = Ops.create(g);
+      tf.withName("enc.weight").variable(tf.withInitScope().constant(new float[][] {{3f, 0f}, {0f, -4f}}));
+      tb.weights(s, List.of("enc.weight"), 7);
+    }
+    Map<String, Float> byTag = new LinkedHashMap<>();
+    long histos = 0;
+    try (var files = Files.list(run.resolve("tensorboard"))) {
+      for (Event e : readEvents(files.findFirst().orElseThrow())) {
+        for (Summary.Value v : e.getSummary().getValueList()) {
+          if (v.hasHisto()) {
+            histos += v.getHisto().getNum() == 4 ? 1 : 0;
+          } else {
+            byTag.put(v.getTag() + "@" + e.getStep(), v.getSimpleValue());
+          }
+        }
+      }
+    }
+    assertEquals(5f, byTag.get("weights/enc.weight/norm@7"));
+    assertEquals(-0.25f, byTag.get("weights/enc.weight/mean@7"));
+    assertEquals((float) Math.sqrt(25.0 / 4 - 0.0625), byTag.get("weights/enc.weight/std@7"), 1e-6f);
+    assertEquals(1, histos);
   }
 
   /** TFRecord: u64 length, u32 masked crc(length), data, u32 masked crc(data); CRCs checked. */
