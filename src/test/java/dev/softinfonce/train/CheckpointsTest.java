@@ -138,6 +138,8 @@ class CheckpointsTest {
     Files.writeString(run.resolve("checkpoint-11/state.json"), "{}");        // no variables
     assertEquals(Optional.of(run.resolve("checkpoint-3")), Checkpoints.latest(run));
     assertEquals(Optional.empty(), Checkpoints.latest(run.resolve("nothing-here")));
+    assertEquals(state(3, -1), Checkpoints.readState(run.resolve("checkpoint-3")), "null best round-trips");
+    assertEquals(Optional.empty(), Checkpoints.best(run), "no best recorded yet");
   }
 
   @Test
@@ -182,6 +184,15 @@ class CheckpointsTest {
       assertEquals(List.of(6L, 7L), Checkpoints.steps(run));
       assertEquals(0, temps(run));
     }
+  }
+
+  @Test
+  void stateWithNonFiniteMetricsRoundTrips(@TempDir Path run) {
+    TrainState st = new TrainState(5, 0, 5, 1, null, null, -1, Map.of("loss", Double.NaN, "lr", 1e-3));
+    try (Toy a = new Toy()) {
+      new Checkpoints(run, 1).save(a.session, st, "x: 1\n");
+    }
+    assertEquals(st, Checkpoints.readState(run.resolve("checkpoint-5")));
   }
 
   @Test
