@@ -62,8 +62,10 @@ public final class RetrievalEvaluator {
   private final Similarity similarity;
   private final boolean skipMissingGold;
   private final int threads;
+  private final int chunkSize;
 
   private RetrievalEvaluator(Builder b) {
+    this.chunkSize = b.chunkSize;
     this.rankCutoff = b.rankCutoff;
     this.topK = b.topK;
     this.tieBreak = b.tieBreak;
@@ -76,9 +78,14 @@ public final class RetrievalEvaluator {
     return new Builder();
   }
 
-  /** Cut-off from {@code eval.rank_cutoff}; everything else at its default. */
+  /** Cut-off and chunk size from {@code eval.rank_cutoff}, {@code eval.chunk_size}; the rest at defaults. */
   public static RetrievalEvaluator fromConfig(EvalConfig eval) {
-    return builder().rankCutoff(eval.rankCutoff()).build();
+    return builder().rankCutoff(eval.rankCutoff()).chunkSize(eval.chunkSize()).build();
+  }
+
+  /** In-memory pool, scored in chunks of the configured chunk size (default 4096). */
+  public RetrievalResult evaluate(float[][] queries, List<String> goldIds, List<String> codeIds, float[][] codes) {
+    return evaluate(queries, goldIds, codeIds, codes, chunkSize);
   }
 
   /** In-memory pool, scored in chunks of {@code chunkSize} codes. */
@@ -418,6 +425,7 @@ public final class RetrievalEvaluator {
     private Similarity similarity = Similarity.DOT;
     private boolean skipMissingGold = false;
     private int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    private int chunkSize = 4096;
 
     private Builder() {}
 
@@ -448,6 +456,13 @@ public final class RetrievalEvaluator {
     /** Skip (and count) queries whose gold is not in the pool instead of failing. */
     public Builder skipMissingGold(boolean v) {
       skipMissingGold = v;
+      return this;
+    }
+
+    /** Codes per chunk for the in-memory {@code evaluate} overload (default 4096). */
+    public Builder chunkSize(int v) {
+      check(v >= 1, "chunk size must be >= 1, got " + v);
+      chunkSize = v;
       return this;
     }
 

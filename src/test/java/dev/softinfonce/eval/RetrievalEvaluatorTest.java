@@ -102,8 +102,8 @@ class RetrievalEvaluatorTest {
     assertEquals(1e-3 / 3, r.metrics().mrr(), EPS);
     assertEquals(0.0, r.metrics().recallAt10());
     RetrievalResult wide = RetrievalEvaluator.fromConfig(
-        ExperimentConfig.builder().set("eval.rank_cutoff", 1001).build().eval())
-        .evaluate(q, List.of("c999", "c1000", "c1499"), ids, codes, 256);
+        ExperimentConfig.builder().set("eval.rank_cutoff", 1001).set("eval.chunk_size", 100).build().eval())
+        .evaluate(q, List.of("c999", "c1000", "c1499"), ids, codes);
     assertEquals(1.0 / 1001, wide.queries().get(1).reciprocalRank(), EPS);
   }
 
