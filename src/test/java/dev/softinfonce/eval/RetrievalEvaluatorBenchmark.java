@@ -41,12 +41,16 @@ class RetrievalEvaluatorBenchmark {
     for (int threads : new int[] {1, 2}) {
       RetrievalEvaluator ev = RetrievalEvaluator.builder().threads(threads).build();
       ev.evaluate(queries, gold, ids, codes, 4096); // warm-up (JIT)
+      java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+      long cpu0 = mx.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       RetrievalResult r = ev.evaluate(queries, gold, ids, codes, 4096);
       double s = (System.nanoTime() - t0) / 1e9;
+      double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9; // meaningful for threads=1 only
       double gflops = 2.0 * nq * nc * dim / s / 1e9;
-      System.out.printf("eval %d x %d x %d, threads=%d: %.2f s (%.1f GFLOP/s) %s%n",
-          nq, nc, dim, threads, s, gflops, r.summary());
+      System.out.printf("eval %d x %d x %d, threads=%d: %.2f s wall (%.1f GFLOP/s), calling-thread cpu %.2f s; "
+          + "load avg %.1f; %s%n", nq, nc, dim, threads, s, gflops, cpu,
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), r.summary());
       assertEquals(nq, r.metrics().evaluated());
     }
   }
