@@ -147,8 +147,9 @@ public final class Trainer {
     long stepsThisProcess = 0;
     long windowStart = System.nanoTime();
     int windowSteps = 0;
-    out.accept(String.format("training %d steps (%d epochs of %d batches of %d pairs) from step %d -> %s",
-        total, epochsPlanned(), batcher.batchesInEpoch(0), cfg.train().batchSize(), step, runDir));
+    out.accept(String.format("training %d steps (%s; %d batches of %d pairs per epoch) from step %d -> %s",
+        total, cfg.train().maxSteps() > 0 ? "train.max_steps" : cfg.train().epochs() + " epochs",
+        batcher.batchesInEpoch(0), cfg.train().batchSize(), step, runDir));
     try (MetricsLog log = MetricsLog.open(runDir, step);
          TensorBoard tb = TensorBoard.open(runDir);
          TrainProgress bar = TrainProgress.create(cfg.train().progress(), total, step)) {
@@ -161,7 +162,7 @@ public final class Trainer {
         float[] fetched = step(tg, s, batch.indices(), queries, codes, codeHashes, est, lr, step);
         loss = fetched[0];
         if (!Double.isFinite(loss)) {
-          throw new IllegalStateException("loss is " + loss + " at step " + (step + 1) + " (epoch " + pos.epoch()
+          throw new TrainingDivergedException("loss is " + loss + " at step " + (step + 1) + " (epoch " + pos.epoch()
               + "); stopped. The last good checkpoint is " + Checkpoints.latest(runDir).map(Path::toString)
               .orElse("(none yet)") + "; lower train.learning_rate or check the data");
         }
@@ -344,10 +345,6 @@ public final class Trainer {
       total += batcher.batchesInEpoch(e);
     }
     return total;
-  }
-
-  private int epochsPlanned() {
-    return cfg.train().maxSteps() > 0 ? -1 : cfg.train().epochs();
   }
 
   /** The tokenizer of this run: {@code model.tokenizer}, copied into the run folder, or trained on the corpus. */
