@@ -63,6 +63,8 @@ public final class Trainer {
   private final Path runDir;
   private final boolean resume;
   private long stopAfterSteps = -1; // tests: abandon the run like a kill, without a final checkpoint
+  /** Test hook for kill tests: pause this many ms after each step so a signal lands mid-run. */
+  private static final long STEP_DELAY_MS = Long.getLong("softinfonce.test.stepDelayMillis", 0L);
   private Consumer<String> out = System.out::println;
 
   private Trainer(ExperimentConfig cfg, Path runDir, boolean resume) {
@@ -168,6 +170,9 @@ public final class Trainer {
         }
         step++;
         stepsThisProcess++;
+        if (STEP_DELAY_MS > 0) {
+          sleep(STEP_DELAY_MS);
+        }
         windowSteps++;
         pos = batch.next();
         boolean epochEnd = pos.batch() >= batcher.batchesInEpoch(pos.epoch()) || step == total;
@@ -391,6 +396,14 @@ public final class Trainer {
     Set<Integer> ids = new HashSet<>(tok.specialIds());
     ids.add(tok.padId());
     return ids;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static void deleteTree(Path p) {
