@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         ModelCommand.class,
         ObjectiveCommand.class,
         TrainCommand.class,
+        EvalCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

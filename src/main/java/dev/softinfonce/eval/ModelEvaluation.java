@@ -4,7 +4,7 @@ import dev.softinfonce.config.EvalConfig;
 import dev.softinfonce.data.Codebase;
 import dev.softinfonce.data.Example;
 import dev.softinfonce.data.QuerySet;
-import dev.softinfonce.model.InferenceModel;
+import dev.softinfonce.model.TextEmbedder;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -18,7 +18,7 @@ public final class ModelEvaluation {
   private ModelEvaluation() {}
 
   /** Evaluates {@code model} on {@code queries} (at most {@code eval.max_queries} if set). */
-  public static RetrievalResult evaluate(InferenceModel model, QuerySet queries, EvalConfig eval,
+  public static RetrievalResult evaluate(TextEmbedder model, QuerySet queries, EvalConfig eval,
       IntConsumer progress) {
     List<Example> qs = queries.queries();
     if (eval.maxQueries() > 0 && qs.size() > eval.maxQueries()) {

@@ -31,7 +31,7 @@ import org.tensorflow.types.TInt32;
  * {@code variables} as written by the trainer) and {@code tokenizer.json} (in the folder or, for a
  * trainer checkpoint, in its run folder one level up).
  */
-public final class InferenceModel implements AutoCloseable {
+public final class InferenceModel implements TextEmbedder {
   private final ModelConfig cfg;
   private final Graph graph;
   private final Session session;
