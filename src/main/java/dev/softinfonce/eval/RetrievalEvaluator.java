@@ -110,6 +110,72 @@ public final class RetrievalEvaluator {
         name(tieBreak), name(similarity)), batch.ranks);
   }
 
+  /**
+   * Ranks precomputed scores (e.g. the BM25 baseline) with the same protocol as embeddings: row i of
+   * {@code scores [Q, C]} scores query i against the pool {@code codeIds}.
+   */
+  public RetrievalResult evaluateScores(float[][] scores, List<String> goldIds, List<String> sources,
+      List<String> codeIds) {
+    Map<String, Integer> index = new java.util.HashMap<>();
+    for (int j = 0; j < codeIds.size(); j++) {
+      if (index.put(codeIds.get(j), j) != null) {
+        throw new IllegalArgumentException("pool id '" + codeIds.get(j) + "' occurs twice");
+      }
+    }
+    List<RetrievalResult.QueryRank> ranks = new ArrayList<>(scores.length);
+    List<String> missing = new ArrayList<>();
+    int missed = 0;
+    for (int i = 0; i < scores.length; i++) {
+      String src = sources == null ? null : sources.get(i);
+      Integer g = index.get(goldIds.get(i));
+      if (g == null) {
+        missed++;
+        if (missing.size() < 5) {
+          missing.add(where(i, sources, 0) + " gold '" + goldIds.get(i) + "'");
+        }
+        ranks.add(new RetrievalResult.QueryRank(i, src, goldIds.get(i), true, 0, true, 0, 0, Float.NaN, 0.0,
+            List.of()));
+        continue;
+      }
+      float[] row = scores[i];
+      float gold = row[g];
+      long higher = 0;
+      long tiesBefore = 0;
+      long tiesAfter = 0;
+      Integer[] order = new Integer[row.length];
+      for (int j = 0; j < row.length; j++) {
+        order[j] = j;
+        if (row[j] > gold) {
+          higher++;
+        } else if (row[j] == gold && j != g) {
+          if (j < g) {
+            tiesBefore++;
+          } else {
+            tiesAfter++;
+          }
+        }
+      }
+      long ties = tiesBefore + tiesAfter;
+      long rank = 1 + higher + switch (tieBreak) {
+        case PESSIMISTIC -> ties;
+        case BY_ORDER -> tiesBefore;
+        case OPTIMISTIC -> 0;
+      };
+      java.util.Arrays.sort(order, (a, b) -> a.intValue() == b.intValue() ? 0
+          : row[a] != row[b] ? Float.compare(row[b], row[a]) : Integer.compare(a, b));
+      List<RetrievalResult.Hit> top = new ArrayList<>();
+      for (int k = 0; k < Math.min(topK, order.length); k++) {
+        top.add(new RetrievalResult.Hit(codeIds.get(order[k]), row[order[k]]));
+      }
+      double rr = rank <= rankCutoff ? 1.0 / rank : 0.0;
+      ranks.add(new RetrievalResult.QueryRank(i, src, goldIds.get(i), false, rank, true, higher, ties, gold, rr,
+          List.copyOf(top)));
+    }
+    checkMissing(missed, missing, scores.length, codeIds.size());
+    return new RetrievalResult(RetrievalResult.aggregate(ranks, codeIds.size(), rankCutoff, name(tieBreak),
+        "precomputed"), ranks);
+  }
+
   /** Query batches streamed; two passes over {@code codebase} per batch. Indices continue across batches. */
   public RetrievalResult evaluate(Iterator<QueryBatch> queryBatches, Iterable<CodeChunk> codebase) {
     List<RetrievalResult.QueryRank> all = new ArrayList<>();
