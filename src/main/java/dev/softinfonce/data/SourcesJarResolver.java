@@ -73,12 +73,13 @@ public final class SourcesJarResolver {
     String url = remoteBase + "/" + rel;
     try {
       Files.createDirectories(jar.getParent());
+      long start = System.nanoTime();
+      byte[] body = get(url, coordinate); // first, so a 404 names the jar itself
       String expected = parseSha1(new String(get(url + ".sha1", coordinate), StandardCharsets.US_ASCII),
           url + ".sha1", coordinate);
       Path tmp = Files.createTempFile(jar.getParent(), jar.getFileName().toString(), ".part");
       try {
-        long start = System.nanoTime();
-        Files.write(tmp, get(url, coordinate));
+        Files.write(tmp, body);
         String actual = sha1(tmp);
         if (!expected.equals(actual)) {
           throw new CorpusBuildException("download of " + coordinate + " from " + url + " has SHA-1 " + actual
@@ -109,8 +110,10 @@ public final class SourcesJarResolver {
       throw new CorpusBuildException("interrupted while downloading " + url, e);
     }
     if (response.statusCode() == 404) {
-      throw new CorpusBuildException("unknown artifact " + coordinate + ": no sources jar at " + url
-          + " (HTTP 404); check groupId, artifactId and version");
+      throw new CorpusBuildException(url.endsWith(".sha1")
+          ? "no checksum " + url + " for " + coordinate + " (HTTP 404); cannot verify the download"
+          : "unknown artifact " + coordinate + ": no sources jar at " + url
+              + " (HTTP 404); check groupId, artifactId and version");
     }
     if (response.statusCode() != 200) {
       throw new CorpusBuildException("cannot download " + url + " for " + coordinate + ": HTTP " + response.statusCode());

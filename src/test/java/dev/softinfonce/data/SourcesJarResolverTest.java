@@ -98,7 +98,8 @@ class SourcesJarResolverTest {
   void unknownArtifactIsAClearError() {
     CorpusBuildException e = assertThrows(CorpusBuildException.class,
         () -> new SourcesJarResolver(dir.resolve("m2"), base, s -> {}).resolve(COORD));
-    assertTrue(e.getMessage().startsWith("unknown artifact org.example:demo-lib:1.0: no sources jar at " + base), e.getMessage());
+    assertTrue(e.getMessage().startsWith("unknown artifact org.example:demo-lib:1.0: no sources jar at " + base
+        + "/org/example/demo-lib/1.0/demo-lib-1.0-sources.jar (HTTP 404)"), e.getMessage());
     assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());
   }
 
