@@ -22,6 +22,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     return e instanceof ConfigException
         || e instanceof UserException
         || e instanceof UncheckedIOException
-        || e instanceof java.nio.file.NoSuchFileException;
+        || e instanceof java.nio.file.NoSuchFileException
+        || e instanceof dev.softinfonce.data.DataFormatException;
   }
 }

@@ -1,0 +1,136 @@
+package dev.softinfonce.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigParserTest {
+  @TempDir Path dir;
+
+  private Path yaml(String text) throws IOException {
+    Path p = dir.resolve("x.yaml");
+    Files.writeString(p, text);
+    return p;
+  }
+
+  @Test
+  void defaultsMatchTheAnnotations() {
+    ExperimentConfig c = ExperimentConfig.defaults();
+    assertEquals(32, c.train().batchSize());
+    assertEquals(0.1, c.objective().minWeight());
+    assertEquals(ObjectiveConfig.Name.INFONCE, c.objective().name());
+    assertEquals(ModelConfig.Pooling.MEAN, c.model().pooling());
+    assertNull(c.data().train());
+    assertEquals(List.of(), c.data().javaCorpus());
+  }
+
+  @Test
+  void fileThenOverridesThenTypes() throws IOException {
+    Path p = yaml("""
+        objective:
+          name: soft_infonce
+          alpha: 1.5
+          beta: 0.5
+        estimator:
+          name: bm25
+        train:
+          batch_size: 16
+        data:
+          java_corpus: [a:b:1, c:d:2]
+        """);
+    ExperimentConfig c = ExperimentConfig.load(p, List.of("train.batch_size=64", "train.learning_rate=1e-4"));
+    assertEquals(64, c.train().batchSize());
+    assertEquals(1e-4, c.train().learningRate());
+    assertEquals(1.5, c.objective().alpha());
+    assertEquals(EstimatorConfig.Name.BM25, c.estimator().name());
+    assertEquals(List.of("a:b:1", "c:d:2"), c.data().javaCorpus());
+  }
+
+  @Test
+  void misspelledKeyNamesKeyLineAndSuggestion() throws IOException {
+    Path p = yaml("""
+        train:
+          batch_size: 16
+
+          lerning_rate: 0.1
+        """);
+    ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(p, List.of()));
+    assertEquals("train.lerning_rate", e.key());
+    assertTrue(e.getMessage().contains(p + ":4"), e.getMessage());
+    assertTrue(e.getMessage().contains("did you mean 'learning_rate'"), e.getMessage());
+  }
+
+  @Test
+  void unknownSectionIsAnError() throws IOException {
+    Path p = yaml("trian:\n  batch_size: 3\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(p, List.of()));
+    assertTrue(e.getMessage().contains(p + ":1") && e.getMessage().contains("'train'"), e.getMessage());
+  }
+
+  @Test
+  void wrongTypeNamesKeyValueAndLine() throws IOException {
+    Path p = yaml("model:\n  hidden_size: 64\n  num_layers: two\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(p, List.of()));
+    assertEquals("model.num_layers", e.key());
+    assertTrue(e.getMessage().contains("'two'") && e.getMessage().contains(p + ":3")
+        && e.getMessage().contains("integer"), e.getMessage());
+  }
+
+  @Test
+  void outOfRangeAndBadEnum() {
+    ConfigException range = assertThrows(ConfigException.class,
+        () -> ExperimentConfig.builder().overrides(List.of("train.batch_size=1")).build());
+    assertTrue(range.getMessage().contains("train.batch_size: must be >= 2, got '1' (--set train.batch_size=1)"),
+        range.getMessage());
+    ConfigException en = assertThrows(ConfigException.class,
+        () -> ExperimentConfig.builder().set("model.pooling", "max").build());
+    assertTrue(en.getMessage().contains("cls | mean | pooler"), en.getMessage());
+    assertThrows(ConfigException.class, () -> ExperimentConfig.builder().set("objective.t", 0).build());
+  }
+
+  @Test
+  void crossFieldRulesAreRejectedNotOverwritten() {
+    ConfigException heads = assertThrows(ConfigException.class,
+        () -> ExperimentConfig.builder().set("model.hidden_size", 100).set("model.num_heads", 3).build());
+    assertEquals("model.num_heads", heads.key());
+    ConfigException unused = assertThrows(ConfigException.class,
+        () -> ExperimentConfig.builder().set("estimator.name", "bm25").build());
+    assertTrue(unused.getMessage().contains("no effect with objective infonce"), unused.getMessage());
+    ConfigException denom = assertThrows(ConfigException.class, () -> ExperimentConfig.builder()
+        .set("objective.name", "soft_infonce").set("objective.alpha", 2.0).set("objective.beta", 0.5)
+        .set("train.batch_size", 4).build());
+    assertTrue(denom.getMessage().contains("Eq. 4 denominator"), denom.getMessage());
+    assertThrows(ConfigException.class, () -> ExperimentConfig.builder()
+        .set("objective.name", "soft_infonce").set("estimator.name", "simcse").build());
+  }
+
+  @Test
+  void resolvedYamlRoundTrips() throws IOException {
+    ExperimentConfig c = ExperimentConfig.builder().set("objective.name", "soft_infonce")
+        .set("estimator.name", "bm25").set("data.train", "some dir/train.jsonl")
+        .set("data.java_corpus", List.of("g:a:1", "g:b:2")).set("train.seed", 7).build();
+    Path p = yaml(c.toYaml());
+    assertEquals(c, ExperimentConfig.load(p, List.of()));
+    assertEquals(c, c.toBuilder().build());
+  }
+
+  @Test
+  void emptyFileMeansDefaults() throws IOException {
+    assertEquals(ExperimentConfig.defaults(), ExperimentConfig.load(yaml(""), List.of()));
+  }
+
+  @Test
+  void invalidYamlNamesLine() throws IOException {
+    Path p = yaml("train:\n  batch_size: [1, 2\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(p, List.of()));
+    assertTrue(e.getMessage().startsWith(p + ":"), e.getMessage());
+  }
+}
