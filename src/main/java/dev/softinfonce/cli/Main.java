@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
     subcommands = {
         ConfigCommand.class,
         DataCommand.class,
+        ExportCommand.class,
+        IndexCommand.class,
+        SearchCommand.class,
+        ServeCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
