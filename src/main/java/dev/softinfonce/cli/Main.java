@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         ConfigCommand.class,
         DataCommand.class,
+        ModelCommand.class,
         ExportCommand.class,
         IndexCommand.class,
         SearchCommand.class,

@@ -47,13 +47,22 @@ public final class OnnxParity {
     WeightImporter.Imported imp = WeightImporter.fromOnnx(onnx,
         WeightImporter.Options.defaults().withTokenizer(tokenizerJson));
     PretrainedCheckpoint.write(workDir, imp.config(), imp.weights(), tokenizerJson);
+    return compareImported(onnx, tokenizerJson, workDir, texts, maxLength);
+  }
 
+  /** Like {@link #compare} for a directory {@code dir} already written by an import of {@code onnx}. */
+  public static Result compareImported(Path onnx, Path tokenizerJson, Path dir, List<String> texts, int maxLength)
+      throws IOException, OrtException {
+    if (texts.isEmpty()) {
+      throw new IllegalArgumentException("no texts to compare");
+    }
+    var cfg = PretrainedCheckpoint.readConfig(dir);
     int[][] ids;
     int[][] mask;
     try (HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(tokenizerJson,
         Map.of("maxLength", String.valueOf(maxLength), "truncation", "true", "padding", "false",
             "modelMaxLength", String.valueOf(Math.max(512, maxLength))))) {
-      int pad = imp.config().padTokenId();
+      int pad = cfg.padTokenId();
       Encoding[] enc = new Encoding[texts.size()];
       int len = 0;
       for (int i = 0; i < enc.length; i++) {
@@ -71,7 +80,8 @@ public final class OnnxParity {
       }
     }
     float[][][] reference = runOnnx(onnx, ids, mask);
-    float[][][] ours = runOurs(workDir, ids, mask);
+    int[] loaded = new int[1];
+    float[][][] ours = runOurs(dir, ids, mask, loaded);
     double max = 0;
     int tokens = 0;
     for (int b = 0; b < ids.length; b++) {
@@ -88,7 +98,7 @@ public final class OnnxParity {
         }
       }
     }
-    return new Result(max, texts.size(), tokens, imp.config().hiddenSize(), imp.weights().size());
+    return new Result(max, texts.size(), tokens, cfg.hiddenSize(), loaded[0]);
   }
 
   /** Last hidden states from onnxruntime; {@code token_type_ids} (all 0) is fed if the model takes it. */
@@ -122,7 +132,7 @@ public final class OnnxParity {
   }
 
   /** Last hidden states from our graph, restored from {@code dir}. */
-  static float[][][] runOurs(Path dir, int[][] ids, int[][] mask) {
+  static float[][][] runOurs(Path dir, int[][] ids, int[][] mask, int[] loaded) {
     var cfg = PretrainedCheckpoint.readConfig(dir);
     ConfigProto proto = ConfigProto.newBuilder().setIntraOpParallelismThreads(2).setInterOpParallelismThreads(1).build();
     try (Graph g = new Graph(); Session s = new Session(g, proto);
@@ -132,7 +142,7 @@ public final class OnnxParity {
       Placeholder<TInt32> pmask = tf.withName("attention_mask").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
       TransformerEncoder<TFloat32> enc = new TransformerEncoder<>(tf, cfg, TFloat32.class, "", false, 0L);
       Operand<TFloat32> hidden = enc.hiddenStates(pid, pmask); // [B, L, D]
-      PretrainedCheckpoint.restore(s, tf, enc.variables(), dir, "");
+      loaded[0] = PretrainedCheckpoint.restore(s, tf, enc.variables(), dir, "");
       try (org.tensorflow.Result r = s.runner().feed(pid, tid).feed(pmask, tmask).fetch(hidden).run()) {
         TFloat32 h = (TFloat32) r.get(0);
         float[][][] out = new float[ids.length][ids[0].length][cfg.hiddenSize()];

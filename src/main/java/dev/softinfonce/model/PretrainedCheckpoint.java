@@ -101,35 +101,49 @@ public final class PretrainedCheckpoint {
       String k = prefix != null && !prefix.isEmpty() && name.startsWith(prefix) ? name.substring(prefix.length()) : name;
       keys.put(name, k);
     }
+    // Separate towers from a single-tower checkpoint: if query.x / code.x are absent but x is there, map
+    // every tower variable onto the plain name (one probe decides for all).
+    keys.entrySet().stream().filter(e -> isTower(e.getValue())).findFirst().ifPresent(first -> {
+      Variable<?> v = variables.get(first.getKey());
+      if (!hasKey(s, tf, ckpt, first.getValue(), v) && hasKey(s, tf, ckpt, stripTower(first.getValue()), v)) {
+        keys.replaceAll((name, k) -> isTower(k) ? stripTower(k) : k);
+      }
+    });
     try {
       runRestore(s, tf, variables, keys, ckpt);
     } catch (TensorFlowException first) {
-      // Find out which keys exist, trying the tower-less fallback, to fix or explain the failure.
       List<String> missing = new ArrayList<>();
       for (var e : keys.entrySet()) {
-        String k = e.getValue();
-        if (!hasKey(s, tf, ckpt, k, variables.get(e.getKey()))) {
-          String stripped = k.startsWith("query.") ? k.substring(6) : k.startsWith("code.") ? k.substring(5) : null;
-          if (stripped != null && hasKey(s, tf, ckpt, stripped, variables.get(e.getKey()))) {
-            e.setValue(stripped);
-          } else {
-            missing.add(e.getKey() + " (key " + k + ")");
-          }
+        if (!hasKey(s, tf, ckpt, e.getValue(), variables.get(e.getKey()))) {
+          missing.add(e.getKey() + (e.getKey().equals(e.getValue()) ? "" : " (key " + e.getValue() + ")"));
         }
       }
       if (!missing.isEmpty()) {
         throw new IllegalArgumentException("init_from " + dir + ": " + missing.size()
             + " variable(s) not in the checkpoint: " + String.join(", ", missing));
       }
-      try {
-        runRestore(s, tf, variables, keys, ckpt);
-      } catch (TensorFlowException e) {
-        throw new IllegalArgumentException("init_from " + dir + ": restoring failed (does the model config match "
-            + dir.resolve(CONFIG) + "?): " + e.getMessage(), e);
-      }
+      throw new IllegalArgumentException("init_from " + dir + ": restoring failed (does the model config match "
+          + dir.resolve(CONFIG) + "?): " + first.getMessage(), first);
     }
     LOG.info("loaded {} tensors from {} into {} variables", variables.size(), ckpt, variables.size());
     return variables.size();
+  }
+
+  /**
+   * {@code model.init_from} for a dual encoder: restores every tower variable (not {@code logit_scale},
+   * which keeps its configured initial value) from {@code dir}, whatever the encoder's prefix and tower
+   * layout. Returns the number of tensors loaded.
+   */
+  public static int restoreEncoder(Session s, Ops tf, DualEncoder encoder, Path dir) {
+    return restore(s, tf, encoder.encoderVariables(), dir, encoder.prefix());
+  }
+
+  private static boolean isTower(String key) {
+    return key.startsWith("query.") || key.startsWith("code.");
+  }
+
+  private static String stripTower(String key) {
+    return key.substring(key.indexOf('.') + 1);
   }
 
   private static String checkpointPrefix(Path dir) {

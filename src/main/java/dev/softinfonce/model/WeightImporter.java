@@ -282,18 +282,23 @@ public final class WeightImporter {
     Map<Double, Integer> counts = new TreeMap<>();
     for (OnnxModel.Node n : m.nodes()) {
       if (n.opType().equals("LayerNormalization") && n.attributes().containsKey("epsilon")) {
-        counts.merge((double) n.attributes().get("epsilon").f(), 1, Integer::sum);
+        counts.merge(shortest(n.attributes().get("epsilon").f()), 1, Integer::sum);
       }
       if (n.opType().equals("Add") && m.consumers(n.outputs().get(0)).stream().anyMatch(c -> c.opType().equals("Sqrt"))) {
         for (String in : n.inputs()) {
           OnnxModel.RawTensor c = m.initializers().get(in);
           if (c != null && c.isFloating() && c.values().length == 1 && c.values()[0] > 0 && c.values()[0] < 1e-3) {
-            counts.merge((double) (float) c.values()[0], 1, Integer::sum);
+            counts.merge(shortest((float) c.values()[0]), 1, Integer::sum);
           }
         }
       }
     }
     return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+  }
+
+  /** A float as the shortest double that prints the same (1e-12f → 1e-12, not 9.99999996e-13). */
+  private static double shortest(float f) {
+    return Double.parseDouble(Float.toString(f));
   }
 
   private static Imported finish(Path file, Map<String, NamedTensor> placed, List<String> unplaced,
