@@ -190,6 +190,23 @@ class SavedModelExporterTest {
   }
 
   @Test
+  void towerLessCheckpointFillsBothSeparateTowers() throws Exception {
+    // imported weights have no query./code. prefix; a config with separate towers starts both from them
+    Path ckpt = TinyCheckpoints.write(tmp.resolve("ckpt"), Layout.IMPORTED, TinyCheckpoints.config(), 9L);
+    Files.writeString(ckpt.resolve("config.yaml"), TinyCheckpoints.config("model.shared_towers=false").toYaml());
+    Path dir = new SavedModelExporter().export(ckpt, tmp.resolve("sm"), null).versionDir();
+    int[][][] q = tokenize(QUERIES, 16);
+    float[][][] ref = reference(TinyCheckpoints.config().model(), ckpt.resolve("variables/variables"), q, q);
+    try (SavedModelBundle b = SavedModelBundle.load(dir.toString(), TAG);
+        TInt32 ids = tensor(q[0]); TInt32 mask = tensor(q[1]);
+        Result rq = b.function(SIG_ENCODE_QUERY).call(Map.of(INPUT_IDS, ids, ATTENTION_MASK, mask));
+        Result rc = b.function(SIG_ENCODE_CODE).call(Map.of(INPUT_IDS, ids, ATTENTION_MASK, mask))) {
+      assertTrue(maxAbsDiff(ref[0], matrix(rq.get(OUTPUT_EMBEDDING).orElseThrow())) <= 1e-6, "query tower");
+      assertTrue(maxAbsDiff(ref[0], matrix(rc.get(OUTPUT_EMBEDDING).orElseThrow())) <= 1e-6, "code tower");
+    }
+  }
+
+  @Test
   void savedModelProtoCarriesTheContract() throws Exception {
     Path ckpt = TinyCheckpoints.write(tmp.resolve("ckpt"), Layout.TRAINER, TinyCheckpoints.config(), 3L);
     Path dir = new SavedModelExporter().export(ckpt, tmp.resolve("sm"), 4).versionDir();
