@@ -55,6 +55,14 @@ class ExportSearchCommandsTest {
     var bad = CliTestSupport.run("search", "--index", junk.toString(), "x");
     assertEquals(2, bad.exitCode());
     assertTrue(bad.err().contains(junk + ": not a softinfonce index"), bad.err());
+    var serveBad = CliTestSupport.run("serve", "--index", junk.toString(), "--port", "0");
+    assertEquals(2, serveBad.exitCode());
+    assertTrue(serveBad.err().contains(junk + ": not a softinfonce index"), serveBad.err());
+    Path nowhere = tmp.resolve("no-such-codebase.jsonl");
+    var noPool = CliTestSupport.run("index", "--model", base.toString(), "--codebase", nowhere.toString(),
+        "--out", tmp.resolve("y.idx").toString());
+    assertEquals(2, noPool.exitCode(), noPool.err());
+    assertTrue(noPool.err().contains(nowhere.toString()), noPool.err());
     var noModel = CliTestSupport.run("index", "--model", tmp.toString(), "--codebase", pool.toString(),
         "--out", tmp.resolve("x.idx").toString());
     assertEquals(2, noModel.exitCode());
