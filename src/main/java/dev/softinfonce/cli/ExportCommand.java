@@ -7,11 +7,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code softinfonce export --checkpoint DIR --out savedmodels/NAME [--version N]}. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+// No mixinStandardHelpOptions: its -V/--version would clash with --version N, and picocli then silently
+// drops the whole mixin (no --help). -h/--help is declared below instead.
+@Command(name = "export",
     description = "Export a checkpoint (trainer checkpoint-N folder or `model import` output) as a TF Serving "
         + "SavedModel in OUT/<version>/ with signatures encode_query, encode_code, serving_default, score and "
         + "assets.extra/{tokenizer.json,config.yaml,serving.yaml}. Atomic: a failure leaves no version folder.")
 final class ExportCommand implements Runnable {
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
   @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
       description = "checkpoint folder: variables.index + config.yaml (+ tokenizer.json), or variables/variables.index "
           + "+ config.yaml + tokenizer.json")

@@ -47,6 +47,10 @@ class ExportSearchCommandsTest {
     double s3 = Double.parseDouble(ranks.get(2).trim().split("\\s+")[1]);
     assertTrue(s1 >= s3, "ranked by score: " + s.out());
 
+    var help = CliTestSupport.run("export", "--help");
+    assertEquals(0, help.exitCode());
+    assertTrue(help.out().contains("--version=N") && help.out().contains("--checkpoint=DIR"), help.out());
+
     // errors: one line, exit 2
     var empty = CliTestSupport.run("search", "--index", idx.toString(), " ");
     assertEquals(2, empty.exitCode());
