@@ -179,6 +179,9 @@ public final class ServingModel implements AutoCloseable {
   }
 
   private Embeddings run(SessionFunction f, ServingTokenizer.Tokens t) {
+    if (t.ids().length == 0) { // nothing to encode: no TF call with a [0, 0] batch
+      return new Embeddings(new float[0][], new boolean[0], new int[0]);
+    }
     try (TInt32 ids = matrix(t.ids()); TInt32 mask = matrix(t.mask());
         Result r = f.call(Map.<String, Tensor>of(INPUT_IDS, ids, ATTENTION_MASK, mask))) {
       TFloat32 e = (TFloat32) r.get(OUTPUT_EMBEDDING).orElseThrow(); // [B, D]

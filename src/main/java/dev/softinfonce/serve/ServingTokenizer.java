@@ -51,8 +51,11 @@ public final class ServingTokenizer implements AutoCloseable {
     return maxLength;
   }
 
-  /** Tokenizes {@code texts} (at least one) into one padded batch. */
+  /** Tokenizes {@code texts} into one padded batch (an empty list gives empty arrays). */
   public Tokens encode(List<String> texts) {
+    if (texts.isEmpty()) {
+      return new Tokens(new int[0][], new int[0][], new boolean[0], new int[0]);
+    }
     Encoding[] enc;
     synchronized (this) {
       enc = tokenizer.batchEncode(texts);

@@ -143,6 +143,8 @@ class CodeSearcherTest {
       assertFalse(shortQ.truncated());
       assertEquals(5, shortQ.queryTokens());
       assertEquals(TinyExport.CODES.size(), shortQ.hits().size(), "k larger than the index returns everything");
+      assertEquals(0, searcher.model().encodeQueries(List.of()).vectors().length);
+      assertEquals(0, searcher.model().encodeAllCodes(List.of(), 8, n -> {}).length);
       // truncation keeps the first tokens: the long query's embedding equals its first 14 words' embedding
       String words14 = String.join(" ", java.util.Collections.nCopies(10, "read a file into string")).split(" ").length > 14
           ? String.join(" ", java.util.Arrays.copyOf("read a file into string ".repeat(10).trim().split(" "), 14)) : "";
