@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
         ObjectiveCommand.class,
         TrainCommand.class,
         EvalCommand.class,
+        ExportCommand.class,
+        IndexCommand.class,
+        SearchCommand.class,
+        ServeCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
