@@ -12,7 +12,7 @@ final class Embedders {
 
   static TextEmbedder open(Path dir, ExperimentConfig cfg) {
     if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-      throw new UserException(dir + " is a SavedModel; SavedModel evaluation is not wired yet");
+      return new dev.softinfonce.serve.SavedModelEmbedder(dir, cfg.eval().batchSize());
     }
     if (!Files.isDirectory(dir)) {
       throw new UserException("--model " + dir + ": no such folder");
