@@ -75,7 +75,26 @@ public final class Trainer {
 
   /** A fresh run into {@code train.output_dir}. */
   public static Trainer of(ExperimentConfig cfg) {
-    return new Trainer(cfg, Path.of(cfg.train().outputDir()), false);
+    return new Trainer(withInitFromArchitecture(cfg), Path.of(cfg.train().outputDir()), false);
+  }
+
+  /**
+   * With {@code model.init_from}, the architecture comes from the checkpoint's {@code config.yaml}
+   * (sizes, variant, padding id): the weights only fit that shape. Training choices (dropout, pooling,
+   * max lengths, towers, normalisation, temperature) stay as configured.
+   */
+  static ExperimentConfig withInitFromArchitecture(ExperimentConfig cfg) {
+    if (cfg.model().initFrom() == null) {
+      return cfg;
+    }
+    ModelConfig m = PretrainedCheckpoint.readConfig(Path.of(cfg.model().initFrom()));
+    return cfg.toBuilder()
+        .set("model.variant", m.variant()).set("model.vocab_size", m.vocabSize())
+        .set("model.hidden_size", m.hiddenSize()).set("model.num_layers", m.numLayers())
+        .set("model.num_heads", m.numHeads()).set("model.intermediate_size", m.intermediateSize())
+        .set("model.max_positions", m.maxPositions()).set("model.type_vocab_size", m.typeVocabSize())
+        .set("model.layer_norm_eps", m.layerNormEps()).set("model.pad_token_id", m.padTokenId())
+        .build();
   }
 
   /** Continues the run in {@code runDir} from its latest checkpoint, with the config saved there. */
