@@ -194,10 +194,11 @@ public final class Trainer {
         }
         windowSteps++;
         pos = batch.next();
-        boolean epochEnd = pos.batch() >= batcher.batchesInEpoch(pos.epoch()) || step == total;
+        int epoch = batch.position().epoch(); // the epoch this step trained on (pos may have rolled over)
+        boolean epochEnd = pos.epoch() != epoch || pos.batch() >= batcher.batchesInEpoch(epoch) || step == total;
         double elapsed = (System.nanoTime() - windowStart) / 1e9;
         pairsPerSecond = windowSteps * cfg.train().batchSize() / Math.max(elapsed, 1e-9);
-        bar.update(step, pos.epoch(), loss, lr, pairsPerSecond);
+        bar.update(step, epoch, loss, lr, pairsPerSecond);
         if (step % cfg.train().logEvery() == 0 || epochEnd) {
           Map<String, Object> extra = new LinkedHashMap<>();
           extra.put("grad_norm", fetched[1]);
@@ -205,7 +206,7 @@ public final class Trainer {
           extra.put("weight_mean", fetched[3]);
           extra.put("weight_max", fetched[4]);
           extra.put("weight_clamped_share", fetched[5]);
-          log.log(step, pos.epoch(), loss, lr, pairsPerSecond, extra);
+          log.log(step, epoch, loss, lr, pairsPerSecond, extra);
           Map<String, Number> scalars = new LinkedHashMap<>();
           scalars.put("loss", loss);
           scalars.put("lr", lr);
@@ -214,7 +215,7 @@ public final class Trainer {
           tb.scalars(step, scalars);
           if (!bar.enabled()) {
             out.accept(String.format("step %d/%d epoch %d loss %.4f lr %.2e pairs/s %.1f weights min %.3f mean %.3f"
-                + " max %.3f clamped %.1f%%", step, total, pos.epoch(), loss, lr, pairsPerSecond, fetched[2],
+                + " max %.3f clamped %.1f%%", step, total, epoch, loss, lr, pairsPerSecond, fetched[2],
                 fetched[3], fetched[4], 100 * fetched[5]));
           }
           windowStart = System.nanoTime();
@@ -237,7 +238,7 @@ public final class Trainer {
           metrics.put("valid_r@10", r.metrics().recallAt10());
           Map<String, Object> rec = new LinkedHashMap<>();
           rec.put("step", step);
-          rec.put("epoch", pos.epoch());
+          rec.put("epoch", epoch);
           rec.putAll(metrics);
           log.log(rec);
           tb.scalars(step, Map.of("valid/mrr", r.metrics().mrr(), "valid/r@1", r.metrics().recallAt1(),
