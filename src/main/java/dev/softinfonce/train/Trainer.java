@@ -75,6 +75,12 @@ public final class Trainer {
 
   /** A fresh run into {@code train.output_dir}. */
   public static Trainer of(ExperimentConfig cfg) {
+    if (cfg.objective().similarity() == dev.softinfonce.config.ObjectiveConfig.Similarity.COSINE
+        && !cfg.model().normalize()) {
+      // In training the model's head makes the scores; objective.similarity only shapes `objective eval`.
+      throw new IllegalArgumentException("objective.similarity: cosine needs model.normalize: true in training"
+          + " (the scores come from the model: set model.normalize and model.temperature)");
+    }
     return new Trainer(withInitFromArchitecture(cfg), Path.of(cfg.train().outputDir()), false);
   }
 
