@@ -1,13 +1,11 @@
 package dev.softinfonce.train;
 
 import dev.softinfonce.text.TokenizedBatch;
-import java.util.ArrayList;
-import java.util.List;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -62,35 +60,24 @@ final class SimCseValidation {
         idx[k] = from + k;
       }
       TokenizedBatch b = docstrings.batch(idx);
-      List<Tensor> feeds = new ArrayList<>();
-      try {
-        TFloat32 logitsT;
-        float[][] logits = new float[n][n];
-        double loss;
-        TInt64 step = TInt64.scalarOf(DROPOUT_STEP);
-        feeds.add(step);
-        var ids = Trainer.ints(b.ids());
-        feeds.add(ids);
-        var mask = Trainer.ints(b.mask());
-        feeds.add(mask);
-        try (Result r = s.runner().feed(tg.queryIds, ids).feed(tg.queryMask, mask).feed(tg.stepSeed, step)
-            .fetch(tg.scores).fetch(tg.loss).run()) {
-          logitsT = (TFloat32) r.get(0);
-          StdArrays.copyFrom(logitsT, logits);
-          loss = ((TFloat32) r.get(1)).getFloat();
-        }
-        for (int i = 0; i < n; i++) {
-          int rank = rank(logits, i);
-          reciprocal += 1.0 / rank;
-          top1 += rank == 1 ? 1 : 0;
-          top10 += rank <= 10 ? 1 : 0;
-        }
-        rows += n;
-        lossSum += loss;
-        batches++;
-      } finally {
-        feeds.forEach(Tensor::close);
+      float[][] logits = new float[n][n]; // [B, B]
+      double loss;
+      try (TInt32 ids = Trainer.ints(b.ids()); TInt32 mask = Trainer.ints(b.mask());
+           TInt64 step = TInt64.scalarOf(DROPOUT_STEP);
+           Result r = s.runner().feed(tg.queryIds, ids).feed(tg.queryMask, mask).feed(tg.stepSeed, step)
+               .fetch(tg.scores).fetch(tg.loss).run()) {
+        StdArrays.copyFrom((TFloat32) r.get(0), logits);
+        loss = ((TFloat32) r.get(1)).getFloat();
       }
+      for (int i = 0; i < n; i++) {
+        int rank = rank(logits, i);
+        reciprocal += 1.0 / rank;
+        top1 += rank == 1 ? 1 : 0;
+        top10 += rank <= 10 ? 1 : 0;
+      }
+      rows += n;
+      lossSum += loss;
+      batches++;
     }
     if (rows == 0) {
       throw new IllegalArgumentException("data.valid: fewer than 2 docstrings, nothing to validate the SimCSE run on");

@@ -169,6 +169,14 @@ class SimCseTrainingTest {
   }
 
   @Test
+  void validationRankCountsColumnsStrictlyAboveThePositive() {
+    float[][] l = {{3, 1, 4}, {0, 2, 1}, {5, 5, 1}};
+    assertEquals(2, SimCseValidation.rank(l, 0)); // 4 > 3
+    assertEquals(1, SimCseValidation.rank(l, 1));
+    assertEquals(3, SimCseValidation.rank(l, 2)); // 5 and 5 > 1
+  }
+
+  @Test
   void configRejectsSimcseWithAnEstimatorOrDuplicateMasking() {
     String est = assertThrows(ConfigException.class, () -> tiny("estimator.name=bm25")).getMessage();
     assertTrue(est.contains("estimator.name") && est.contains("simcse"), est);
