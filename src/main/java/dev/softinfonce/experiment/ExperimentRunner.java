@@ -230,7 +230,7 @@ public final class ExperimentRunner {
     Map<String, String> a = flatten(savedYaml);
     Map<String, String> b = flatten(currentYaml);
     for (String k : b.keySet()) {
-      if (!COSMETIC_KEYS.contains(k) && !b.get(k).equals(a.get(k))) {
+      if (!COSMETIC_KEYS.contains(k) && !sameValue(a.get(k), b.get(k))) {
         return k + ": saved " + a.get(k) + ", now " + b.get(k);
       }
     }
@@ -240,6 +240,25 @@ public final class ExperimentRunner {
       }
     }
     return null;
+  }
+
+  /** Equal text, or two spellings of one path (relative vs absolute, quoted or not). */
+  private static boolean sameValue(String a, String b) {
+    if (b.equals(a)) {
+      return true;
+    }
+    if (a == null || a.equals("null") || b.equals("null")) {
+      return false;
+    }
+    try {
+      return Path.of(unquote(a)).toAbsolutePath().normalize().equals(Path.of(unquote(b)).toAbsolutePath().normalize());
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
+  }
+
+  private static String unquote(String v) {
+    return v.length() >= 2 && v.startsWith("'") && v.endsWith("'") ? v.substring(1, v.length() - 1).replace("''", "'") : v;
   }
 
   /** {@code section:\n  key: value} (the form of {@link ExperimentConfig#toYaml}) → {@code section.key → value}. */
