@@ -91,6 +91,21 @@ class ExperimentFileParserTest {
   }
 
   @Test
+  void shippedJavaExperimentParses() {
+    ExperimentSpec s = ExperimentSpec.load(Path.of("configs/experiment-java.yaml"), List.of());
+    assertEquals(List.of(1234L, 12345L, 123456L), s.seeds());
+    assertTrue(s.javaCorpus());
+    assertEquals(List.of("infonce", "soft_infonce_bm25", "soft_infonce_trained", "soft_infonce_simcse"),
+        s.rows().stream().map(RowSpec::name).toList());
+    ExperimentConfig base = s.baseConfig();
+    ExperimentConfig trained = s.rowConfig(base, s.row("soft_infonce_trained"), 12345, dir, ref -> "ref:" + ref.name());
+    assertEquals("ref:infonce", trained.estimator().model());
+    assertEquals(5.0, trained.objective().t());
+    ExperimentConfig simcse = s.prerequisiteConfig(base, s.prerequisite("simcse"), dir);
+    assertEquals(ObjectiveConfig.Name.SIMCSE, simcse.objective().name());
+  }
+
+  @Test
   void baseFileAndDefaults() throws IOException {
     Path base = dir.resolve("base.yaml");
     Files.writeString(base, "train:\n  batch_size: 16\n");

@@ -104,7 +104,7 @@ class ExperimentRunnerTest {
         bm25_baseline: false
         prerequisites:
           enc:
-            set: {objective.name: infonce, train.seed: 99}
+            set: {objective.name: simcse, objective.t: 0.07, train.seed: 99}
         rows:
           - name: soft_simcse
             set:
