@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Runs an {@link ExperimentSpec}: for each seed, each row in order is trained with {@link Trainer},
@@ -197,7 +198,7 @@ public final class ExperimentRunner {
     Path resultFile = dir.resolve("results").resolve(BM25_ROW + ".json");
     String yaml = base.toYaml();
     if (Files.isRegularFile(resultFile)) {
-      return savedResult(resultFile, base, "the BM25 baseline");
+      return savedResult(resultFile, base, "the BM25 baseline", ExperimentRunner::affectsBm25);
     }
     long t0 = System.nanoTime();
     Path tok = Path.of(base.model().tokenizer());
@@ -216,8 +217,13 @@ public final class ExperimentRunner {
 
   /** A saved result, provided it was produced by the same config. */
   private RunResult savedResult(Path file, ExperimentConfig cfg, String what) {
+    return savedResult(file, cfg, what, k -> true);
+  }
+
+  /** A saved result, provided it was produced by the same config as far as the {@code relevant} keys go. */
+  private RunResult savedResult(Path file, ExperimentConfig cfg, String what, Predicate<String> relevant) {
     RunResult r = RunResult.read(file);
-    String diff = difference(r.config(), cfg.toYaml());
+    String diff = difference(r.config(), cfg.toYaml(), relevant);
     require(diff == null, what + ": " + file + " was produced by another config (" + diff
         + "); delete it (and its run folder) to redo the run, or choose another output_dir");
     require(r.checkpoint() == null || Files.isDirectory(Path.of(r.checkpoint())), what + ": " + file
@@ -227,19 +233,30 @@ public final class ExperimentRunner {
 
   /** The first key whose value differs between two resolved configs, ignoring cosmetic keys; null if none. */
   static String difference(String savedYaml, String currentYaml) {
+    return difference(savedYaml, currentYaml, k -> true);
+  }
+
+  static String difference(String savedYaml, String currentYaml, Predicate<String> relevant) {
     Map<String, String> a = flatten(savedYaml);
     Map<String, String> b = flatten(currentYaml);
     for (String k : b.keySet()) {
-      if (!COSMETIC_KEYS.contains(k) && !sameValue(a.get(k), b.get(k))) {
+      if (relevant.test(k) && !COSMETIC_KEYS.contains(k) && !sameValue(a.get(k), b.get(k))) {
         return k + ": saved " + a.get(k) + ", now " + b.get(k);
       }
     }
     for (String k : a.keySet()) {
-      if (!COSMETIC_KEYS.contains(k) && !b.containsKey(k)) {
+      if (relevant.test(k) && !COSMETIC_KEYS.contains(k) && !b.containsKey(k)) {
         return k + ": saved " + a.get(k) + ", now absent";
       }
     }
     return null;
+  }
+
+  /** The keys the BM25 baseline's numbers depend on (data, tokenizer and lengths, BM25 k1/b, evaluation). */
+  static boolean affectsBm25(String key) {
+    return key.startsWith("data.") || key.startsWith("eval.") || key.equals("model.tokenizer")
+        || key.equals("model.max_query_length") || key.equals("model.max_code_length") || key.equals("estimator.k1")
+        || key.equals("estimator.b");
   }
 
   /** Equal text, or two spellings of one path (relative vs absolute, quoted or not). */

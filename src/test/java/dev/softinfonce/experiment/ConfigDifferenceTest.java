@@ -27,6 +27,14 @@ class ConfigDifferenceTest {
   }
 
   @Test
+  void bm25BaselineOnlyDependsOnDataTokenizerAndEval() {
+    assertNull(ExperimentRunner.difference(yaml("train.max_steps", "10"), yaml("train.max_steps", "20"),
+        ExperimentRunner::affectsBm25));
+    assertEquals("eval.rank_cutoff: saved 1000, now 100", ExperimentRunner.difference(yaml(),
+        yaml("eval.rank_cutoff", "100"), ExperimentRunner::affectsBm25));
+  }
+
+  @Test
   void realDifferencesAreNamed() {
     assertEquals("train.learning_rate: saved 0.001, now 0.002",
         ExperimentRunner.difference(yaml("train.learning_rate", "1e-3"), yaml("train.learning_rate", "2e-3")));
