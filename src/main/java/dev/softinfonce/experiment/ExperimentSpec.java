@@ -159,7 +159,8 @@ public record ExperimentSpec(Path file, Path baseFile, Node baseInline, List<Set
       return p.build();
     } catch (ConfigException e) {
       Setting at = current;
-      if (at == null) {
+      boolean fromCommandLine = commandLine.stream().anyMatch(o -> o.startsWith(e.key() + "="));
+      if (at == null && !fromCommandLine) {
         for (Setting s : sets) {
           if (s.key().equals(e.key())) {
             at = s; // the last one wins in the parser, so report the last

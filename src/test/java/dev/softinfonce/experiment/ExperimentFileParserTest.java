@@ -144,6 +144,15 @@ class ExperimentFileParserTest {
   }
 
   @Test
+  void badCommandLineValueIsBlamedOnTheCommandLine() throws IOException {
+    Path f = write("base: {}\nseeds: [1]\nrows:\n  - name: a\n    set: {train.batch_size: 8}\n");
+    String msg = assertThrows(ConfigException.class,
+        () -> ExperimentSpec.load(f, List.of("train.batch_size=many"))).getMessage();
+    assertTrue(msg.contains("(--set train.batch_size=many)"), msg);
+    assertFalse(msg.startsWith(f + ":5"), msg);
+  }
+
+  @Test
   void unknownKeyInInlineBaseNamesItsLine() throws IOException {
     String msg = error("base:\n  train:\n    batch_sise: 8\nseeds: [1]\nrows:\n  - name: a\n");
     assertTrue(msg.contains(dir.resolve("exp.yaml") + ":3"), msg);
