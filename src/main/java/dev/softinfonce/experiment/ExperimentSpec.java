@@ -100,8 +100,9 @@ public record ExperimentSpec(Path file, Path baseFile, Node baseInline, List<Set
   }
 
   /**
-   * A prerequisite's config: its own file (or the base), the rows' data sources from {@code base}, the
-   * shared tokenizer when {@code tokenizer} is not null and the model is at least as large, its overrides.
+   * A prerequisite's config: its own file (then the rows' data sources from {@code base}, and the base's
+   * {@code model.tokenizer} when the file names none and its vocab_size is at least the base's), or the
+   * base itself; then its overrides and the command line's.
    */
   public ExperimentConfig prerequisiteConfig(ExperimentConfig base, PrerequisiteSpec p, Path runDir) {
     String owner = "prerequisite '" + p.name() + "'";
