@@ -31,7 +31,7 @@ public final class SavedModelEmbedder implements TextEmbedder {
 
   @Override
   public float[][] encodeCodes(List<String> texts, IntConsumer progress) {
-    return model.encodeAllCodes(texts, batchSize, progress);
+    return model.encodeAllCodes(texts, batchSize, progress == null ? n -> { } : progress);
   }
 
   @Override

@@ -80,7 +80,32 @@ public final class Trainer {
    * checkpoint, so a resume uses the same one even if the other run went on.
    */
   public static Trainer of(ExperimentConfig cfg) {
-    return new Trainer(resolveModelFolders(cfg), Path.of(cfg.train().outputDir()), false);
+    if (cfg.objective().similarity() == dev.softinfonce.config.ObjectiveConfig.Similarity.COSINE
+        && !cfg.model().normalize()) {
+      // In training the model's head makes the scores; objective.similarity only shapes `objective eval`.
+      throw new IllegalArgumentException("objective.similarity: cosine needs model.normalize: true in training"
+          + " (the scores come from the model: set model.normalize and model.temperature)");
+    }
+    return new Trainer(withInitFromArchitecture(resolveModelFolders(cfg)), Path.of(cfg.train().outputDir()), false);
+  }
+
+  /**
+   * With {@code model.init_from}, the architecture comes from the checkpoint's {@code config.yaml}
+   * (sizes, variant, padding id): the weights only fit that shape. Training choices (dropout, pooling,
+   * max lengths, towers, normalisation, temperature) stay as configured.
+   */
+  static ExperimentConfig withInitFromArchitecture(ExperimentConfig cfg) {
+    if (cfg.model().initFrom() == null) {
+      return cfg;
+    }
+    ModelConfig m = PretrainedCheckpoint.readConfig(Path.of(cfg.model().initFrom()));
+    return cfg.toBuilder()
+        .set("model.variant", m.variant()).set("model.vocab_size", m.vocabSize())
+        .set("model.hidden_size", m.hiddenSize()).set("model.num_layers", m.numLayers())
+        .set("model.num_heads", m.numHeads()).set("model.intermediate_size", m.intermediateSize())
+        .set("model.max_positions", m.maxPositions()).set("model.type_vocab_size", m.typeVocabSize())
+        .set("model.layer_norm_eps", m.layerNormEps()).set("model.pad_token_id", m.padTokenId())
+        .build();
   }
 
   /** {@code cfg} with {@code estimator.model} and {@code model.init_from} resolved to checkpoint folders. */
@@ -206,10 +231,11 @@ public final class Trainer {
         }
         windowSteps++;
         pos = batch.next();
-        boolean epochEnd = pos.batch() >= batcher.batchesInEpoch(pos.epoch()) || step == total;
+        int epoch = batch.position().epoch(); // the epoch this step trained on (pos may have rolled over)
+        boolean epochEnd = pos.epoch() != epoch || pos.batch() >= batcher.batchesInEpoch(epoch) || step == total;
         double elapsed = (System.nanoTime() - windowStart) / 1e9;
         pairsPerSecond = windowSteps * cfg.train().batchSize() / Math.max(elapsed, 1e-9);
-        bar.update(step, pos.epoch(), loss, lr, pairsPerSecond);
+        bar.update(step, epoch, loss, lr, pairsPerSecond);
         if (step % cfg.train().logEvery() == 0 || epochEnd) {
           Map<String, Object> extra = new LinkedHashMap<>();
           extra.put("grad_norm", fetched[1]);
@@ -217,7 +243,7 @@ public final class Trainer {
           extra.put("weight_mean", fetched[3]);
           extra.put("weight_max", fetched[4]);
           extra.put("weight_clamped_share", fetched[5]);
-          log.log(step, pos.epoch(), loss, lr, pairsPerSecond, extra);
+          log.log(step, epoch, loss, lr, pairsPerSecond, extra);
           Map<String, Number> scalars = new LinkedHashMap<>();
           scalars.put("loss", loss);
           scalars.put("lr", lr);
@@ -226,7 +252,7 @@ public final class Trainer {
           tb.scalars(step, scalars);
           if (!bar.enabled()) {
             out.accept(String.format("step %d/%d epoch %d loss %.4f lr %.2e pairs/s %.1f weights min %.3f mean %.3f"
-                + " max %.3f clamped %.1f%%", step, total, pos.epoch(), loss, lr, pairsPerSecond, fetched[2],
+                + " max %.3f clamped %.1f%%", step, total, epoch, loss, lr, pairsPerSecond, fetched[2],
                 fetched[3], fetched[4], 100 * fetched[5]));
           }
           windowStart = System.nanoTime();
@@ -268,7 +294,7 @@ public final class Trainer {
           metrics.put("valid_r@10", r10);
           Map<String, Object> rec = new LinkedHashMap<>();
           rec.put("step", step);
-          rec.put("epoch", pos.epoch());
+          rec.put("epoch", epoch);
           rec.putAll(metrics);
           log.log(rec);
           tb.scalars(step, Map.of("valid/mrr", mrr, "valid/r@1", r1, "valid/r@10", r10));
