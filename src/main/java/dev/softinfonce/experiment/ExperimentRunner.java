@@ -193,7 +193,7 @@ public final class ExperimentRunner {
     return r;
   }
 
-  /** The BM25 ranking of test with the shared tokenizer (same protocol as the models). */
+  /** The BM25 ranking of test with the shared tokenizer, untruncated (same evaluation protocol as the models). */
   private RunResult baseline(ExperimentConfig base) {
     Path resultFile = dir.resolve("results").resolve(BM25_ROW + ".json");
     String yaml = base.toYaml();
@@ -203,8 +203,9 @@ public final class ExperimentRunner {
     long t0 = System.nanoTime();
     Path tok = Path.of(base.model().tokenizer());
     RetrievalResult r;
-    try (Tokenizer q = Tokenizer.load(tok, base.model().maxQueryLength());
-         Tokenizer c = Tokenizer.load(tok, base.model().maxCodeLength())) {
+    // Whole queries and whole methods, as the quick start's baseline: the BM25 users would run.
+    try (Tokenizer q = Tokenizer.load(tok, Quickstart.BM25_MAX_TOKENS);
+         Tokenizer c = Tokenizer.load(tok, Quickstart.BM25_MAX_TOKENS)) {
       r = new Bm25Retriever(base.estimator().k1(), base.estimator().b()).evaluate(test(base), q, c,
           RetrievalEvaluator.fromConfig(base.eval()), base.eval().maxQueries());
     }
@@ -252,11 +253,10 @@ public final class ExperimentRunner {
     return null;
   }
 
-  /** The keys the BM25 baseline's numbers depend on (data, tokenizer and lengths, BM25 k1/b, evaluation). */
+  /** The keys the BM25 baseline's numbers depend on (data, tokenizer, BM25 k1/b, evaluation). */
   static boolean affectsBm25(String key) {
     return key.startsWith("data.") || key.startsWith("eval.") || key.equals("model.tokenizer")
-        || key.equals("model.max_query_length") || key.equals("model.max_code_length") || key.equals("estimator.k1")
-        || key.equals("estimator.b");
+        || key.equals("estimator.k1") || key.equals("estimator.b");
   }
 
   /** Equal text, or two spellings of one path (relative vs absolute, quoted or not). */
