@@ -101,6 +101,8 @@ class ExperimentFileParserTest {
     ExperimentConfig trained = s.rowConfig(base, s.row("soft_infonce_trained"), 12345, dir, ref -> "ref:" + ref.name());
     assertEquals("ref:infonce", trained.estimator().model());
     assertEquals(5.0, trained.objective().t());
+    assertEquals(1, trained.train().epochs());
+    assertEquals(64, trained.train().batchSize(), "the quick start's batch");
     ExperimentConfig simcse = s.prerequisiteConfig(base, s.prerequisite("simcse"), dir);
     assertEquals(ObjectiveConfig.Name.SIMCSE, simcse.objective().name());
   }
