@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Train, evaluate and serve code search bi-encoders with InfoNCE and Soft-InfoNCE (TensorFlow Java).",
     subcommands = {
         QuickstartCommand.class,
+        ExperimentCommand.class,
         ConfigCommand.class,
         DataCommand.class,
         TokenizerCommand.class,

@@ -50,6 +50,14 @@ public final class ConfigParser {
     } catch (IOException e) {
       throw new ConfigException("", "cannot read config " + path + ": " + e.getMessage());
     }
+    return mapping(path, root);
+  }
+
+  /**
+   * Reads already-composed YAML sections (e.g. a config written inline in an experiment file); errors
+   * name {@code path} and the node's line, exactly as {@link #file} does. A null node means all defaults.
+   */
+  public ConfigParser mapping(Path path, Node root) {
     if (root == null) {
       return this; // an empty file means all defaults
     }
@@ -347,7 +355,7 @@ public final class ConfigParser {
   }
 
   /** A " (did you mean 'x'?)" hint when a close key exists. */
-  static String suggest(String wrong, Iterable<String> known) {
+  public static String suggest(String wrong, Iterable<String> known) {
     String best = null;
     int bestDist = Integer.MAX_VALUE;
     for (String k : known) {

@@ -1,0 +1,56 @@
+package dev.softinfonce.cli;
+
+import dev.softinfonce.experiment.ExperimentRunner;
+import dev.softinfonce.experiment.ExperimentSpec;
+import dev.softinfonce.experiment.TableWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code softinfonce experiment FILE}: a grid of rows × seeds, resumable, ending in mean ± std tables. */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+    description = {"Run an experiment file: every row (loss + estimator) for every seed, one run after another, "
+        + "each run's best checkpoint (valid) evaluated on test; writes table.md, table.csv (mean ± std over seeds, "
+        + "layout of paper Table 1, plus a BM25 row) and per-seed.csv to the output folder and prints the table.",
+        "Run it again with the same output folder to resume: finished runs are skipped, an interrupted run continues "
+        + "from its last checkpoint."})
+final class ExperimentCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "FILE", description = "experiment YAML, e.g. configs/experiment-java.yaml")
+  Path file;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "override a config key in every run, prerequisites included, applied last (repeatable)")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--seeds", split = ",", paramLabel = "SEED[,SEED...]", description = "replace the file's seeds")
+  List<Long> seeds;
+
+  @Option(names = "--output-dir", paramLabel = "DIR", description = "replace the file's output_dir")
+  Path outputDir;
+
+  @Override
+  public Integer call() {
+    if (!Files.isRegularFile(file)) {
+      throw new UserException("experiment file " + file + " not found");
+    }
+    ExperimentSpec spec = ExperimentSpec.load(file, overrides);
+    if (seeds != null) {
+      spec = spec.withSeeds(seeds);
+    }
+    if (outputDir != null) {
+      spec = spec.withOutputDir(outputDir);
+    }
+    ExperimentRunner.Outcome o = new ExperimentRunner(spec, System.out::println).run();
+    System.out.println();
+    System.out.print(TableWriter.markdown(o.table()));
+    System.out.printf(Locale.ROOT, "%n%d runs trained, %d reused from earlier; %.1f min. Tables: %s, %s, %s%n",
+        o.trained(), o.skipped(), o.seconds() / 60, o.markdown(), o.csv(), o.perSeedCsv());
+    return 0;
+  }
+}
