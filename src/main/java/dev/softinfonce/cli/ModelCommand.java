@@ -1,5 +1,9 @@
 package dev.softinfonce.cli;
 
+import java.io.UncheckedIOException;
+
+import java.io.IOException;
+
 import dev.softinfonce.config.ModelConfig;
 import dev.softinfonce.model.OnnxParity;
 import dev.softinfonce.model.PretrainedCheckpoint;
@@ -151,10 +155,13 @@ final class ModelCommand implements Runnable {
   }
 
   private static void deleteTree(Path dir) {
-    try (var s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
-      // temporary files only
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try {
+      com.google.common.io.MoreFiles.deleteRecursively(dir, com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
     }
   }
 }

@@ -411,12 +411,10 @@ public final class ExperimentRunner {
     if (!Files.exists(p)) {
       return;
     }
-    try (var walk = Files.walk(p)) {
-      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
+    try {
+      com.google.common.io.MoreFiles.deleteRecursively(p, com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + p, e);
+      throw new UncheckedIOException("cannot delete " + p + ": " + e.getMessage(), e);
     }
   }
 }

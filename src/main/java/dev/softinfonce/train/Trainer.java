@@ -31,10 +31,8 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -484,12 +482,10 @@ public final class Trainer {
     if (!Files.exists(p)) {
       return;
     }
-    try (var walk = Files.walk(p)) {
-      for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
+    try {
+      com.google.common.io.MoreFiles.deleteRecursively(p, com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + p, e);
+      throw new UncheckedIOException("cannot delete " + p + ": " + e.getMessage(), e);
     }
   }
 
