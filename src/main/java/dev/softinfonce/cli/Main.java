@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         ConfigCommand.class,
         DataCommand.class,
         TokenizerCommand.class,
+        ModelCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
