@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         DataCommand.class,
         TokenizerCommand.class,
         ModelCommand.class,
+        ObjectiveCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -70,9 +70,16 @@ public record ExperimentConfig(
           + " has no effect with objective infonce; use soft_infonce or set estimator.name: uniform");
     }
     if (objective.name() == ObjectiveConfig.Name.SOFT_INFONCE) {
-      check.require(objective.weightDenominator(train.batchSize()) > 0, "objective.alpha",
-          "beta - alpha/(batch_size-1) must be > 0 (Eq. 4 denominator), got beta=" + objective.beta()
-              + " alpha=" + objective.alpha() + " batch_size=" + train.batchSize());
+      // N = 2 has one negative with p = 1, so Eq. 4 gives weight 1 whatever the denominator's sign.
+      check.require(train.batchSize() == 2 || objective.weightDenominator(train.batchSize()) > 0, "objective.alpha",
+          "beta - alpha/(batch_size-1) must be > 0 (Eq. 4 denominator; otherwise the weights rise with "
+              + "relevance or divide by zero), got beta=" + objective.beta() + " alpha=" + objective.alpha()
+              + " batch_size=" + train.batchSize());
+    }
+    if (objective.name() == ObjectiveConfig.Name.FN_CANCEL_TOPK) {
+      check.require(objective.topK() <= train.batchSize() - 2, "objective.top_k",
+          "must be <= batch_size - 2 so that every query keeps a negative, got top_k=" + objective.topK()
+              + " batch_size=" + train.batchSize());
     }
   }
 }

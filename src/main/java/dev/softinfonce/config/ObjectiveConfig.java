@@ -8,6 +8,13 @@ package dev.softinfonce.config;
  * {@code p = softmax(sim_neg / t)} over the N−1 negatives of row i. For {@code kl_regularization} the
  * loss is {@code β·CE + α·KL(p ‖ P_θ)}; note that the reference code maps its flags the other way
  * round (paper.md §4 item 3), so the paper's "CE 1.3, KL 0.7" is {@code beta: 1.3, alpha: 0.7} here.
+ *
+ * <p>Which keys each objective reads: {@code infonce} — symmetric, mask_duplicates; {@code soft_infonce} —
+ * alpha, beta, t, min_weight, symmetric, mask_duplicates; {@code bce} and {@code weighted_infonce} — t,
+ * mask_duplicates; {@code kl_regularization} — alpha (KL), beta (CE), t, mask_duplicates;
+ * {@code fn_cancel_topk} — top_k; {@code fn_cancel_ratio} — ratio (against the estimator's self score
+ * sim_ii). Batch-size rules ({@code β − α/(N−1) > 0} for N ≥ 3, {@code top_k ≤ batch_size − 2}) are
+ * checked by {@link ExperimentConfig}. The objectives live in {@code dev.softinfonce.objective}.
  */
 public record ObjectiveConfig(
     @Field(value = "infonce", help = "infonce | soft_infonce | bce | weighted_infonce | kl_regularization | fn_cancel_topk | fn_cancel_ratio") Name name,
