@@ -1,0 +1,285 @@
+package dev.softinfonce.train;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.config.TrainConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.tensorflow.Session;
+
+/**
+ * Atomic, resumable checkpoints in a run directory.
+ *
+ * <h2>Layout</h2>
+ * <pre>
+ *   &lt;run&gt;/checkpoint-&lt;step&gt;/variables.index, variables.data-00000-of-00001   Session.save: every VariableV2
+ *                         state.json                                        {@link TrainState}
+ *                         config.yaml                                       resolved config
+ * </pre>
+ * A checkpoint is written into {@code <run>/.tmp-checkpoint-<step>-<nanos>}, its files forced to disk,
+ * then renamed to {@code checkpoint-<step>} in one atomic move. A crash at any point leaves either the
+ * complete folder or none; temp folders are ignored by {@link #latest} and removed by the next save.
+ *
+ * <h2>Retention</h2>
+ * After each save the newest {@code keepLast} checkpoints are kept plus the best one, whose step is
+ * {@link TrainState#bestStep()} of the state just saved (so validate, record the best, then save).
+ *
+ * <h2>Session contract</h2>
+ * {@code Session.save} and {@code restore} match variables by op name, and TF freezes the saver at the
+ * first save or restore: build the whole training graph, including {@link AdamW#minimize} (slots,
+ * step, beta powers), before the first call. {@code restore} counts as initialisation, so restore into
+ * a fresh session before running anything.
+ */
+public final class Checkpoints {
+  /** File-name prefix of the TF checkpoint inside a checkpoint folder. */
+  public static final String VARIABLES = "variables";
+  public static final String STATE = "state.json";
+  public static final String CONFIG = "config.yaml";
+  private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
+  private static final String TMP = ".tmp-checkpoint-";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final Path runDir;
+  private final int keepLast;
+  /** Test hook run after the temp folder is fully written and before the rename. */
+  Runnable beforeCommit = () -> {};
+
+  /**
+   * @param runDir the run directory (created if missing)
+   * @param keepLast how many of the newest checkpoints to keep besides the best (&ge; 1)
+   */
+  public Checkpoints(Path runDir, int keepLast) {
+    if (keepLast < 1) {
+      throw new IllegalArgumentException("keep_checkpoints must be >= 1, got " + keepLast);
+    }
+    this.runDir = runDir;
+    this.keepLast = keepLast;
+  }
+
+  /** {@code train.output_dir} and {@code train.keep_checkpoints}. */
+  public static Checkpoints fromConfig(TrainConfig train) {
+    return new Checkpoints(Path.of(train.outputDir()), train.keepCheckpoints());
+  }
+
+  public Path runDir() {
+    return runDir;
+  }
+
+  /** Saves with the config written as {@link ExperimentConfig#toYaml()}. */
+  public Path save(Session session, TrainState state, ExperimentConfig config) {
+    return save(session, state, config.toYaml());
+  }
+
+  /**
+   * Writes {@code checkpoint-<state.step>} atomically, then applies retention. An existing checkpoint
+   * of the same step is replaced.
+   *
+   * @return the final checkpoint folder
+   */
+  public Path save(Session session, TrainState state, String configYaml) {
+    Path finalDir = runDir.resolve("checkpoint-" + state.step());
+    Path tmp = runDir.resolve(TMP + state.step() + "-" + System.nanoTime());
+    try {
+      Files.createDirectories(runDir);
+      removeStaleTemps();
+      Files.createDirectory(tmp);
+      session.save(tmp.resolve(VARIABLES).toString());
+      writeDurably(tmp.resolve(STATE), JSON.writeValueAsBytes(state));
+      writeDurably(tmp.resolve(CONFIG), configYaml.getBytes(StandardCharsets.UTF_8));
+      forceAll(tmp);
+      beforeCommit.run();
+      if (Files.exists(finalDir)) { // same step saved twice (e.g. epoch end on a checkpoint step)
+        Path old = runDir.resolve(TMP + "old-" + state.step() + "-" + System.nanoTime());
+        move(finalDir, old);
+        move(tmp, finalDir);
+        deleteTree(old);
+      } else {
+        move(tmp, finalDir);
+      }
+      force(runDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + finalDir + ": " + e.getMessage(), e);
+    }
+    retain(state.bestStep());
+    return finalDir;
+  }
+
+  /** Restores variables (incl. optimizer state) into {@code session} and returns the saved state. */
+  public static TrainState restore(Session session, Path checkpointDir) {
+    TrainState state = readState(checkpointDir);
+    if (!Files.isRegularFile(checkpointDir.resolve(VARIABLES + ".index"))) {
+      throw new IllegalArgumentException("checkpoint " + checkpointDir + " has no " + VARIABLES + ".index");
+    }
+    session.restore(checkpointDir.resolve(VARIABLES).toString());
+    return state;
+  }
+
+  /** Reads {@code state.json} of a checkpoint folder. */
+  public static TrainState readState(Path checkpointDir) {
+    Path file = checkpointDir.resolve(STATE);
+    try {
+      return JSON.readValue(file.toFile(), TrainState.class);
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      throw new IllegalArgumentException("not a checkpoint: " + file + " is missing", e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The resolved config text saved with a checkpoint. */
+  public static String readConfigYaml(Path checkpointDir) {
+    try {
+      return Files.readString(checkpointDir.resolve(CONFIG));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + checkpointDir.resolve(CONFIG) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Complete checkpoints of {@code runDir}, oldest first (temp and incomplete folders excluded). */
+  public static List<Path> list(Path runDir) {
+    if (!Files.isDirectory(runDir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(runDir)) {
+      return s.filter(Checkpoints::isComplete).sorted(Comparator.comparingLong(Checkpoints::stepOf)).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + runDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The newest complete checkpoint of {@code runDir}, if any. */
+  public static Optional<Path> latest(Path runDir) {
+    List<Path> all = list(runDir);
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /** The checkpoint recorded as best by the newest checkpoint's state, if it exists. */
+  public static Optional<Path> best(Path runDir) {
+    return latest(runDir).flatMap(l -> {
+      long b = readState(l).bestStep();
+      Path p = runDir.resolve("checkpoint-" + b);
+      return b >= 0 && isComplete(p) ? Optional.of(p) : Optional.empty();
+    });
+  }
+
+  /** The step encoded in a checkpoint folder name. */
+  public static long stepOf(Path checkpointDir) {
+    Matcher m = NAME.matcher(checkpointDir.getFileName().toString());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(checkpointDir + " is not named checkpoint-<step>");
+    }
+    return Long.parseLong(m.group(1));
+  }
+
+  private static boolean isComplete(Path p) {
+    return Files.isDirectory(p) && NAME.matcher(p.getFileName().toString()).matches()
+        && Files.isRegularFile(p.resolve(STATE)) && Files.isRegularFile(p.resolve(VARIABLES + ".index"));
+  }
+
+  private void retain(long bestStep) {
+    List<Path> all = list(runDir);
+    for (int i = 0; i < all.size() - keepLast; i++) {
+      Path p = all.get(i);
+      if (stepOf(p) != bestStep) {
+        deleteTree(p);
+      }
+    }
+  }
+
+  private void removeStaleTemps() throws IOException {
+    try (Stream<Path> s = Files.list(runDir)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(TMP)).toList()) {
+        deleteTree(p);
+      }
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("file system of " + to.getParent() + " cannot rename atomically", e);
+    }
+  }
+
+  private static void writeDurably(Path file, byte[] bytes) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(bytes));
+      ch.force(true);
+    }
+  }
+
+  private static void forceAll(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path f : s.toList()) {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+          ch.force(true);
+        }
+      }
+    }
+    force(dir);
+  }
+
+  /** fsync of a directory entry list; best effort (not every platform allows opening directories). */
+  private static void force(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // durability against power loss only; atomicity comes from the rename
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.delete(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+          Files.delete(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** For messages: all checkpoint folders of a run, newest last. */
+  static List<Long> steps(Path runDir) {
+    List<Long> out = new ArrayList<>();
+    for (Path p : list(runDir)) {
+      out.add(stepOf(p));
+    }
+    return out;
+  }
+}
