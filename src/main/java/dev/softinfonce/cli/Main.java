@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         TokenizerCommand.class,
         ModelCommand.class,
         ObjectiveCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
