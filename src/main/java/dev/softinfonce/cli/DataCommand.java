@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Inspect and prepare data.",
     subcommands = {
         DataCommand.Stats.class,
+        BuildJavaCommand.class,
     })
 final class DataCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -23,6 +23,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         || e instanceof UserException
         || e instanceof UncheckedIOException
         || e instanceof java.nio.file.NoSuchFileException
-        || e instanceof dev.softinfonce.data.DataFormatException;
+        || e instanceof dev.softinfonce.data.DataFormatException
+        || e instanceof dev.softinfonce.train.TrainingDivergedException
+        || e instanceof IllegalArgumentException; // library input checks name the file, key or field
   }
 }

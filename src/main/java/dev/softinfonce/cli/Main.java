@@ -15,6 +15,12 @@ import picocli.CommandLine.Command;
         TokenizerCommand.class,
         ModelCommand.class,
         ObjectiveCommand.class,
+        TrainCommand.class,
+        EvalCommand.class,
+        ExportCommand.class,
+        IndexCommand.class,
+        SearchCommand.class,
+        ServeCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -25,7 +25,8 @@ import java.util.stream.IntStream;
  * running top-k (k = 10) for display. The codebase {@code Iterable} is iterated <b>twice</b>: pass 1
  * finds each gold's score (and checks ids), pass 2 counts. Make re-iteration cheap (cache the encoded
  * pool; 50,000 × 768 floats are 150 MB). Queries are held in memory ({@code [Q, D]}); for more queries
- * use {@link #evaluate(Iterator, Iterable)}, which makes two passes per query batch.
+ * use {@link #evaluate(Iterator, Iterable)}, which makes two passes per query batch. For a pool that can
+ * be streamed only once (encoded on the fly), {@link #evaluateOnePass} gives the same metrics in one pass.
  *
  * <h2>Scores and ties</h2>
  * Scores are float dot products (or cosine: both sides L2-normalised first) summed in a fixed order, so a
@@ -109,6 +110,72 @@ public final class RetrievalEvaluator {
         name(tieBreak), name(similarity)), batch.ranks);
   }
 
+  /**
+   * Ranks precomputed scores (e.g. the BM25 baseline) with the same protocol as embeddings: row i of
+   * {@code scores [Q, C]} scores query i against the pool {@code codeIds}.
+   */
+  public RetrievalResult evaluateScores(float[][] scores, List<String> goldIds, List<String> sources,
+      List<String> codeIds) {
+    Map<String, Integer> index = new java.util.HashMap<>();
+    for (int j = 0; j < codeIds.size(); j++) {
+      if (index.put(codeIds.get(j), j) != null) {
+        throw new IllegalArgumentException("pool id '" + codeIds.get(j) + "' occurs twice");
+      }
+    }
+    List<RetrievalResult.QueryRank> ranks = new ArrayList<>(scores.length);
+    List<String> missing = new ArrayList<>();
+    int missed = 0;
+    for (int i = 0; i < scores.length; i++) {
+      String src = sources == null ? null : sources.get(i);
+      Integer g = index.get(goldIds.get(i));
+      if (g == null) {
+        missed++;
+        if (missing.size() < 5) {
+          missing.add(where(i, sources, 0) + " gold '" + goldIds.get(i) + "'");
+        }
+        ranks.add(new RetrievalResult.QueryRank(i, src, goldIds.get(i), true, 0, true, 0, 0, Float.NaN, 0.0,
+            List.of()));
+        continue;
+      }
+      float[] row = scores[i];
+      float gold = row[g];
+      long higher = 0;
+      long tiesBefore = 0;
+      long tiesAfter = 0;
+      Integer[] order = new Integer[row.length];
+      for (int j = 0; j < row.length; j++) {
+        order[j] = j;
+        if (row[j] > gold) {
+          higher++;
+        } else if (row[j] == gold && j != g) {
+          if (j < g) {
+            tiesBefore++;
+          } else {
+            tiesAfter++;
+          }
+        }
+      }
+      long ties = tiesBefore + tiesAfter;
+      long rank = 1 + higher + switch (tieBreak) {
+        case PESSIMISTIC -> ties;
+        case BY_ORDER -> tiesBefore;
+        case OPTIMISTIC -> 0;
+      };
+      java.util.Arrays.sort(order, (a, b) -> a.intValue() == b.intValue() ? 0
+          : row[a] != row[b] ? Float.compare(row[b], row[a]) : Integer.compare(a, b));
+      List<RetrievalResult.Hit> top = new ArrayList<>();
+      for (int k = 0; k < Math.min(topK, order.length); k++) {
+        top.add(new RetrievalResult.Hit(codeIds.get(order[k]), row[order[k]]));
+      }
+      double rr = rank <= rankCutoff ? 1.0 / rank : 0.0;
+      ranks.add(new RetrievalResult.QueryRank(i, src, goldIds.get(i), false, rank, true, higher, ties, gold, rr,
+          List.copyOf(top)));
+    }
+    checkMissing(missed, missing, scores.length, codeIds.size());
+    return new RetrievalResult(RetrievalResult.aggregate(ranks, codeIds.size(), rankCutoff, name(tieBreak),
+        "precomputed"), ranks);
+  }
+
   /** Query batches streamed; two passes over {@code codebase} per batch. Indices continue across batches. */
   public RetrievalResult evaluate(Iterator<QueryBatch> queryBatches, Iterable<CodeChunk> codebase) {
     List<RetrievalResult.QueryRank> all = new ArrayList<>();
@@ -123,10 +190,85 @@ public final class RetrievalEvaluator {
         name(similarity)), all);
   }
 
-  private record Batch(List<RetrievalResult.QueryRank> ranks, long pool) {}
+  /**
+   * One pass over a pool streamed once (e.g. encoded on the fly, never cached): until a query's gold
+   * arrives, its best {@code rankCutoff} scores are kept in a heap (Q × cut-off floats: 4 MB for 1,000
+   * queries at 1,000), then counting continues as in the two-pass mode. All metrics are identical to
+   * {@link #evaluate(float[][], List, List, Iterable)}; a gold ranked beyond the cut-off may get
+   * {@code exact = false}, its rank then being a lower bound above the cut-off. Needs a cut-off of at least 10 (for R@10 and NDCG@10).
+   */
+  public RetrievalResult evaluateOnePass(float[][] queries, List<String> goldIds, List<String> sources,
+      Iterator<CodeChunk> codebase) {
+    if (rankCutoff < 10) {
+      throw new IllegalStateException("one-pass evaluation needs rank cutoff >= 10 (R@10), got " + rankCutoff);
+    }
+    int nq = queries.length;
+    float[][] q = prepareQueries(queries, goldIds, sources, 0);
+    int dim = nq == 0 ? -1 : q[0].length;
+    Map<String, List<Integer>> queriesByGold = byGold(goldIds);
+    QueryState[] st = new QueryState[nq];
+    for (int i = 0; i < nq; i++) {
+      st[i] = QueryState.unknown(q[i], topK, rankCutoff);
+    }
+    Set<String> seen = new HashSet<>();
+    long pos = 0;
+    ForkJoinPool pool = threads > 1 ? new ForkJoinPool(threads) : null;
+    try {
+      while (codebase.hasNext()) {
+        CodeChunk chunk = codebase.next();
+        float[][] codes = new float[chunk.size()][];
+        for (int j = 0; j < codes.length; j++) {
+          String id = chunk.ids().get(j);
+          float[] c = chunk.embeddings()[j];
+          checkCode(id, c, pos + j, dim, seen);
+          codes[j] = prepare(c);
+          List<Integer> qs = queriesByGold.get(id);
+          if (qs != null) { // before scoring this chunk, so its codes are counted against the gold
+            for (int qi : qs) {
+              st[qi].resolve(dot(q[qi], codes[j]), pos + j);
+            }
+          }
+        }
+        long start = pos;
+        List<String> ids = chunk.ids();
+        int blocks = (nq + 3) / 4;
+        IntStream range = pool != null ? IntStream.range(0, blocks).parallel() : IntStream.range(0, blocks);
+        Runnable work = () -> range.forEach(b -> scoreBlock(st, 4 * b, codes, ids, start));
+        if (pool != null) {
+          pool.submit(work).get();
+        } else {
+          work.run();
+        }
+        pos += chunk.size();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("evaluation interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("evaluation failed: " + e.getCause(), e.getCause());
+    } finally {
+      if (pool != null) {
+        pool.shutdown();
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    int missingCount = 0;
+    for (int i = 0; i < nq; i++) {
+      if (!st[i].goldKnown) {
+        missingCount++;
+        if (missing.size() < 5) {
+          missing.add(where(i, sources, 0) + " gold '" + goldIds.get(i) + "'");
+        }
+        st[i] = null;
+      }
+    }
+    checkMissing(missingCount, missing, nq, pos);
+    List<RetrievalResult.QueryRank> ranks = ranks(st, goldIds, sources, 0);
+    return new RetrievalResult(RetrievalResult.aggregate(ranks, pos, rankCutoff, name(tieBreak),
+        name(similarity)), ranks);
+  }
 
-  private Batch run(float[][] rawQueries, List<String> goldIds, List<String> sources,
-      Iterable<CodeChunk> codebase, int indexOffset) {
+  private float[][] prepareQueries(float[][] rawQueries, List<String> goldIds, List<String> sources, int offset) {
     int nq = rawQueries.length;
     if (goldIds.size() != nq) {
       throw new IllegalArgumentException(nq + " query embeddings but " + goldIds.size() + " gold ids");
@@ -138,18 +280,55 @@ public final class RetrievalEvaluator {
     float[][] q = new float[nq][];
     for (int i = 0; i < nq; i++) {
       if (rawQueries[i].length != dim) {
-        throw new IllegalArgumentException(where(i, sources, indexOffset) + ": embedding has dimension "
+        throw new IllegalArgumentException(where(i, sources, offset) + ": embedding has dimension "
             + rawQueries[i].length + ", query 0 has " + dim);
       }
       if (!finite(rawQueries[i])) {
-        throw new IllegalArgumentException(where(i, sources, indexOffset) + ": embedding is not finite (NaN/Inf)");
+        throw new IllegalArgumentException(where(i, sources, offset) + ": embedding is not finite (NaN/Inf)");
       }
       q[i] = prepare(rawQueries[i]);
     }
-    Map<String, List<Integer>> queriesByGold = new HashMap<>();
-    for (int i = 0; i < nq; i++) {
-      queriesByGold.computeIfAbsent(goldIds.get(i), k -> new ArrayList<>()).add(i);
+    return q;
+  }
+
+  private static Map<String, List<Integer>> byGold(List<String> goldIds) {
+    Map<String, List<Integer>> m = new HashMap<>();
+    for (int i = 0; i < goldIds.size(); i++) {
+      m.computeIfAbsent(goldIds.get(i), k -> new ArrayList<>()).add(i);
     }
+    return m;
+  }
+
+  private static void checkCode(String id, float[] c, long pos, int dim, Set<String> seen) {
+    if (!seen.add(id)) {
+      throw new IllegalArgumentException("codebase id '" + id + "' appears twice (second at pool position "
+          + pos + "); gold matching needs unique ids");
+    }
+    if (dim >= 0 && c.length != dim) {
+      throw new IllegalArgumentException("codebase id '" + id + "': embedding has dimension " + c.length
+          + ", queries have " + dim);
+    }
+    if (!finite(c)) {
+      throw new IllegalArgumentException("codebase id '" + id + "': embedding is not finite (NaN/Inf)");
+    }
+  }
+
+  private void checkMissing(int missingCount, List<String> examples, int nq, long poolSize) {
+    if (missingCount > 0 && !skipMissingGold) {
+      throw new IllegalArgumentException(missingCount + " of " + nq + " queries have a gold id that is not in "
+          + "the codebase (" + poolSize + " codes), e.g. " + String.join("; ", examples)
+          + (missingCount > examples.size() ? "; ..." : "") + " (set skipMissingGold to skip them)");
+    }
+  }
+
+  private record Batch(List<RetrievalResult.QueryRank> ranks, long pool) {}
+
+  private Batch run(float[][] rawQueries, List<String> goldIds, List<String> sources,
+      Iterable<CodeChunk> codebase, int indexOffset) {
+    int nq = rawQueries.length;
+    float[][] q = prepareQueries(rawQueries, goldIds, sources, indexOffset);
+    int dim = nq == 0 ? -1 : q[0].length;
+    Map<String, List<Integer>> queriesByGold = byGold(goldIds);
 
     // Pass 1: ids unique, dimensions, finiteness, and each gold's score and pool position.
     long[] goldPos = new long[nq];
@@ -161,17 +340,7 @@ public final class RetrievalEvaluator {
       for (int j = 0; j < chunk.size(); j++, pos++) {
         String id = chunk.ids().get(j);
         float[] c = chunk.embeddings()[j];
-        if (!seen.add(id)) {
-          throw new IllegalArgumentException("codebase id '" + id + "' appears twice (second at pool position "
-              + pos + "); gold matching needs unique ids");
-        }
-        if (dim >= 0 && c.length != dim) {
-          throw new IllegalArgumentException("codebase id '" + id + "': embedding has dimension " + c.length
-              + ", queries have " + dim);
-        }
-        if (!finite(c)) {
-          throw new IllegalArgumentException("codebase id '" + id + "': embedding is not finite (NaN/Inf)");
-        }
+        checkCode(id, c, pos, dim, seen);
         List<Integer> qs = queriesByGold.get(id);
         if (qs != null) {
           float[] cp = prepare(c);
@@ -192,19 +361,14 @@ public final class RetrievalEvaluator {
         missing.add(where(i, sources, indexOffset) + " gold '" + goldIds.get(i) + "'");
       }
     }
-    int missingCount = nq - active.size();
-    if (missingCount > 0 && !skipMissingGold) {
-      throw new IllegalArgumentException(missingCount + " of " + nq + " queries have a gold id that is not in "
-          + "the codebase (" + poolSize + " codes), e.g. " + String.join("; ", missing)
-          + (missingCount > missing.size() ? "; ..." : "") + " (set skipMissingGold to skip them)");
-    }
+    checkMissing(nq - active.size(), missing, nq, poolSize);
 
     // Pass 2: per query, count codes above / equal to the gold; keep a running top-k.
     int na = active.size();
     QueryState[] st = new QueryState[na];
     for (int a = 0; a < na; a++) {
       int qi = active.get(a);
-      st[a] = new QueryState(q[qi], goldScore[qi], goldPos[qi], topK);
+      st[a] = QueryState.known(q[qi], goldScore[qi], goldPos[qi], topK);
     }
     int blocks = (na + 3) / 4;
     long chunkStart = 0;
@@ -241,32 +405,45 @@ public final class RetrievalEvaluator {
           + chunkStart + " in pass 2; it must be re-iterable");
     }
 
-    List<RetrievalResult.QueryRank> ranks = new ArrayList<>(nq);
-    int a = 0;
-    for (int i = 0; i < nq; i++) {
-      String src = sources == null ? null : sources.get(i);
-      if (a < na && active.get(a) == i) {
-        QueryState qs = st[a];
-        long ties = qs.tiesBefore + qs.tiesAfter;
-        long rank = 1 + qs.higher + switch (tieBreak) {
-          case PESSIMISTIC -> ties;
-          case BY_ORDER -> qs.tiesBefore;
-          case OPTIMISTIC -> 0;
-        };
-        List<RetrievalResult.Hit> top = new ArrayList<>(qs.topSize);
-        for (int k = 0; k < qs.topSize; k++) {
-          top.add(new RetrievalResult.Hit(qs.topId[k], qs.topScore[k]));
-        }
-        double rr = rank <= rankCutoff ? 1.0 / rank : 0.0;
-        ranks.add(new RetrievalResult.QueryRank(indexOffset + i, src, goldIds.get(i), false, rank, qs.higher,
-            ties, goldScore[i], rr, List.copyOf(top)));
-        a++;
-      } else {
-        ranks.add(new RetrievalResult.QueryRank(indexOffset + i, src, goldIds.get(i), true, 0, 0, 0,
-            Float.NaN, 0.0, List.of()));
-      }
+    QueryState[] byQuery = new QueryState[nq];
+    for (int a = 0; a < na; a++) {
+      byQuery[active.get(a)] = st[a];
     }
+    List<RetrievalResult.QueryRank> ranks = ranks(byQuery, goldIds, sources, indexOffset);
     return new Batch(ranks, poolSize);
+  }
+
+  /** Per-query outcome from the final states ({@code null} state = skipped, gold not in the pool). */
+  private List<RetrievalResult.QueryRank> ranks(QueryState[] states, List<String> goldIds, List<String> sources,
+      int indexOffset) {
+    List<RetrievalResult.QueryRank> ranks = new ArrayList<>(states.length);
+    for (int i = 0; i < states.length; i++) {
+      String src = sources == null ? null : sources.get(i);
+      QueryState qs = states[i];
+      if (qs == null) {
+        ranks.add(new RetrievalResult.QueryRank(indexOffset + i, src, goldIds.get(i), true, 0, true, 0, 0,
+            Float.NaN, 0.0, List.of()));
+        continue;
+      }
+      long ties = qs.tiesBefore + qs.tiesAfter;
+      long rank = 1 + qs.higher + switch (tieBreak) {
+        case PESSIMISTIC -> ties;
+        case BY_ORDER -> qs.tiesBefore;
+        case OPTIMISTIC -> 0;
+      };
+      boolean exact = !(qs.beyond || (qs.tiesUnsure && tieBreak != TieBreak.OPTIMISTIC));
+      if (!exact) {
+        rank = Math.max(rank, rankCutoff + 1L); // a lower bound; known only to be beyond the cut-off
+      }
+      List<RetrievalResult.Hit> top = new ArrayList<>(qs.topSize);
+      for (int k = 0; k < qs.topSize; k++) {
+        top.add(new RetrievalResult.Hit(qs.topId[k], qs.topScore[k]));
+      }
+      double rr = rank <= rankCutoff ? 1.0 / rank : 0.0;
+      ranks.add(new RetrievalResult.QueryRank(indexOffset + i, src, goldIds.get(i), false, rank, exact,
+          qs.higher, ties, qs.goldScore, rr, List.copyOf(top)));
+    }
+    return ranks;
   }
 
   /** The vector used for scoring: itself for dot product, L2-normalised (a copy) for cosine. */
@@ -353,28 +530,50 @@ public final class RetrievalEvaluator {
     }
   }
 
-  /** Everything kept per query while the pool streams by: O(k) memory. */
+  /**
+   * Everything kept per query while the pool streams by. With the gold's score known (two-pass) that is
+   * O(k); in one-pass mode, until the gold is met, also a min-heap of the best {@code cutoff} scores.
+   */
   private static final class QueryState {
     final float[] query;
-    final float goldScore;
-    final long goldPos;
+    float goldScore;
+    long goldPos;
+    boolean goldKnown;
     long higher;
     long tiesBefore;
     long tiesAfter;
     final float[] topScore;
     final String[] topId;
     int topSize;
+    float[] pre;        // one-pass: min-heap of scores seen before the gold
+    int preSize;
+    boolean beyond;     // one-pass: more than `cutoff` codes scored strictly above the gold
+    boolean tiesUnsure; // one-pass: codes dropped from the full heap may tie with the gold
 
-    QueryState(float[] query, float goldScore, long goldPos, int k) {
+    QueryState(float[] query, int k) {
       this.query = query;
-      this.goldScore = goldScore;
-      this.goldPos = goldPos;
       this.topScore = new float[k];
       this.topId = new String[k];
     }
 
+    static QueryState known(float[] query, float goldScore, long goldPos, int k) {
+      QueryState q = new QueryState(query, k);
+      q.goldScore = goldScore;
+      q.goldPos = goldPos;
+      q.goldKnown = true;
+      return q;
+    }
+
+    static QueryState unknown(float[] query, int k, int cutoff) {
+      QueryState q = new QueryState(query, k);
+      q.pre = new float[cutoff];
+      return q;
+    }
+
     void offer(float s, long p, List<String> ids, int j) {
-      if (p != goldPos) {
+      if (!goldKnown) {
+        push(s);
+      } else if (p != goldPos) {
         if (s > goldScore) {
           higher++;
         } else if (s == goldScore) {
@@ -396,6 +595,58 @@ public final class RetrievalEvaluator {
         topScore[at] = s;
         topId[at] = ids.get(j);
         topSize = Math.min(topSize + 1, k);
+      }
+    }
+
+    /** One-pass: the gold arrives at pool position {@code p} with score {@code g}; settle the heap. */
+    void resolve(float g, long p) {
+      goldScore = g;
+      goldPos = p;
+      goldKnown = true;
+      for (int i = 0; i < preSize; i++) {
+        if (pre[i] > g) {
+          higher++;
+        } else if (pre[i] == g) {
+          tiesBefore++;
+        }
+      }
+      if (preSize == pre.length && preSize > 0) { // full: dropped scores were <= the heap minimum
+        beyond = pre[0] > g;
+        tiesUnsure = pre[0] == g;
+      }
+      pre = null;
+    }
+
+    private void push(float s) {
+      float[] h = pre;
+      if (h.length == 0) {
+        return;
+      }
+      if (preSize < h.length) { // sift up
+        int i = preSize++;
+        while (i > 0 && h[(i - 1) / 2] > s) {
+          h[i] = h[(i - 1) / 2];
+          i = (i - 1) / 2;
+        }
+        h[i] = s;
+      } else if (s > h[0]) {    // replace the minimum, sift down
+        int i = 0;
+        int n = preSize;
+        while (true) {
+          int c = 2 * i + 1;
+          if (c >= n) {
+            break;
+          }
+          if (c + 1 < n && h[c + 1] < h[c]) {
+            c++;
+          }
+          if (h[c] >= s) {
+            break;
+          }
+          h[i] = h[c];
+          i = c;
+        }
+        h[i] = s;
       }
     }
   }

@@ -43,8 +43,9 @@ public record RetrievalResult(Metrics metrics, List<QueryRank> queries) {
    * @param source where the query came from ("file:line"), or null
    * @param goldId id of the matching code
    * @param skipped true if the gold id was not in the pool and skipping was allowed
-   * @param rank 1-based rank of the gold under the evaluator's tie policy (0 when skipped); exact
-   *     even beyond the cut-off
+   * @param rank 1-based rank of the gold under the evaluator's tie policy (0 when skipped)
+   * @param exact false only in one-pass mode for a gold beyond the cut-off: then {@code rank} is a
+   *     lower bound greater than the cut-off; two-pass ranks are always exact
    * @param higher codes scoring strictly higher than the gold
    * @param ties other codes scoring exactly as the gold
    * @param goldScore the gold's similarity
@@ -57,6 +58,7 @@ public record RetrievalResult(Metrics metrics, List<QueryRank> queries) {
       String goldId,
       boolean skipped,
       long rank,
+      boolean exact,
       long higher,
       long ties,
       float goldScore,

@@ -32,6 +32,7 @@ public final class DualEncoder {
   private final TransformerEncoder<TFloat32> codeTower;
   private final Variable<TFloat32> logitScale; // scalar, null unless learn_temperature
   private final Map<String, Variable<?>> variables = new LinkedHashMap<>();
+  private final String prefix;
 
   /** A dual encoder whose variables carry no prefix (shared towers) or {@code query.}/{@code code.}. */
   public DualEncoder(Ops tf, ModelConfig cfg, boolean training, long seed) {
@@ -42,8 +43,12 @@ public final class DualEncoder {
    * @param prefix prepended to every variable name, e.g. {@code estimator.simcse.}; no {@code /}
    */
   public DualEncoder(Ops tf, ModelConfig cfg, boolean training, long seed, String prefix) {
+    if (prefix.contains("/")) {
+      throw new IllegalArgumentException("variable prefix must not contain '/': " + prefix);
+    }
     this.tf = tf;
     this.cfg = cfg;
+    this.prefix = prefix;
     if (cfg.sharedTowers()) {
       queryTower = new TransformerEncoder<>(tf, cfg, TFloat32.class, prefix, training, seed);
       codeTower = queryTower;
@@ -100,6 +105,18 @@ public final class DualEncoder {
   /** Every trainable variable (towers, then {@code logit_scale}), full name → variable, in creation order. */
   public Map<String, Variable<?>> variables() {
     return Collections.unmodifiableMap(variables);
+  }
+
+  /** The tower variables only (no {@code logit_scale}): what a pretrained encoder checkpoint provides. */
+  public Map<String, Variable<?>> encoderVariables() {
+    Map<String, Variable<?>> m = new LinkedHashMap<>(variables);
+    m.remove(prefix + LOGIT_SCALE);
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The name prefix given at construction ("" by default). */
+  public String prefix() {
+    return prefix;
   }
 
   public TransformerEncoder<TFloat32> queryTower() {

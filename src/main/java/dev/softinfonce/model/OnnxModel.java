@@ -33,20 +33,27 @@ public final class OnnxModel {
   public record Attribute(String name, Float f, Long i, List<Long> ints, RawTensor t) {}
 
   /**
-   * A tensor as stored: dims, ONNX data type code, and its values decoded to double (numeric types).
+   * A tensor as stored: dims, ONNX data type code, and its values: floating types as float32
+   * ({@code floats}), integer and boolean types as {@code longs} (the other array is empty).
    */
-  public record RawTensor(String name, long[] dims, int dataType, double[] values) {
+  public record RawTensor(String name, long[] dims, int dataType, float[] floats, long[] longs) {
     /** The values as float32 (what weights become). */
-    public float[] floats() {
-      float[] f = new float[values.length];
-      for (int i = 0; i < f.length; i++) {
-        f[i] = (float) values[i];
-      }
-      return f;
+    public float[] floatValues() {
+      return floats;
     }
 
     public boolean isFloating() {
       return dataType == FLOAT || dataType == FLOAT16 || dataType == DOUBLE || dataType == BFLOAT16;
+    }
+
+    /** Number of values held. */
+    public int size() {
+      return isFloating() ? floats.length : longs.length;
+    }
+
+    /** Value {@code i} as a double, whatever the type. */
+    public double get(int i) {
+      return isFloating() ? floats[i] : longs[i];
     }
   }
 
@@ -135,7 +142,7 @@ public final class OnnxModel {
         if (n.opType().equals("Constant") && n.attributes().containsKey("value")
             && n.attributes().get("value").t() != null && !n.outputs().isEmpty()) {
           RawTensor t = n.attributes().get("value").t();
-          initializers.put(n.outputs().get(0), new RawTensor(n.outputs().get(0), t.dims(), t.dataType(), t.values()));
+          initializers.put(n.outputs().get(0), new RawTensor(n.outputs().get(0), t.dims(), t.dataType(), t.floats(), t.longs()));
           constantNodeOutputs.add(n.outputs().get(0));
         }
       } else if (field == 5) { // initializer
@@ -219,7 +226,7 @@ public final class OnnxModel {
     int dataType = 0;
     String name = "";
     byte[] raw = null;
-    List<Double> typed = new ArrayList<>();
+    Growable typed = new Growable();
     boolean external = false;
     while (true) {
       int tag = cis.readTag();
@@ -231,13 +238,13 @@ public final class OnnxModel {
       switch (field) {
         case 1 -> readRepeated(cis, packed, () -> dims.add(cis.readInt64()));
         case 2 -> dataType = cis.readInt32();
-        case 4 -> readRepeated(cis, packed, () -> typed.add((double) cis.readFloat()));
-        case 5 -> readRepeated(cis, packed, () -> typed.add((double) cis.readInt32()));
-        case 7 -> readRepeated(cis, packed, () -> typed.add((double) cis.readInt64()));
+        case 4 -> readRepeated(cis, packed, () -> typed.add(cis.readFloat()));
+        case 5 -> readRepeated(cis, packed, () -> typed.add(cis.readInt32()));
+        case 7 -> readRepeated(cis, packed, () -> typed.add(cis.readInt64()));
         case 8 -> name = cis.readStringRequireUtf8();
         case 9 -> raw = cis.readByteArray();
         case 10 -> readRepeated(cis, packed, () -> typed.add(cis.readDouble()));
-        case 11 -> readRepeated(cis, packed, () -> typed.add((double) cis.readUInt64()));
+        case 11 -> readRepeated(cis, packed, () -> typed.add(cis.readUInt64()));
         case 13 -> {
           external = true;
           cis.skipField(tag);
@@ -254,69 +261,86 @@ public final class OnnxModel {
       throw new IOException(file + ": tensor '" + name + "' is stored as external data; re-export the model"
           + " with weights inside the .onnx file");
     }
-    double[] values;
+    boolean floating = dataType == FLOAT || dataType == FLOAT16 || dataType == DOUBLE || dataType == BFLOAT16;
+    float[] floats = new float[0];
+    long[] longs = new long[0];
     if (raw != null) {
-      values = decodeRaw(name, dataType, raw, count);
-    } else {
-      values = new double[typed.size()];
-      for (int k = 0; k < values.length; k++) {
-        values[k] = typed.get(k);
+      if (!isNumeric(dataType)) {
+        return new RawTensor(name, d, dataType, floats, longs); // strings and others: not weights
       }
-      if (dataType == FLOAT16 || dataType == BFLOAT16) { // stored as int32 bit patterns
-        for (int k = 0; k < values.length; k++) {
-          int bits = (int) values[k];
-          values[k] = dataType == FLOAT16 ? HalfFloats.fromHalf((short) bits) : HalfFloats.fromBfloat16((short) bits);
+      ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+      int width = switch (dataType) {
+        case FLOAT, INT32, UINT32 -> 4;
+        case DOUBLE, INT64, UINT64 -> 8;
+        case FLOAT16, BFLOAT16, INT16, UINT16 -> 2;
+        default -> 1;
+      };
+      if (count * width != raw.length) {
+        throw new IOException(file + ": tensor '" + name + "' has dims " + dims + " but raw_data holds " + raw.length
+            + " bytes, expected " + count * width);
+      }
+      int n = (int) count;
+      if (floating) {
+        floats = new float[n];
+        for (int k = 0; k < n; k++) {
+          floats[k] = switch (dataType) {
+            case FLOAT -> b.getFloat();
+            case DOUBLE -> (float) b.getDouble();
+            case FLOAT16 -> HalfFloats.fromHalf(b.getShort());
+            default -> HalfFloats.fromBfloat16(b.getShort());
+          };
+        }
+      } else {
+        longs = new long[n];
+        for (int k = 0; k < n; k++) {
+          longs[k] = switch (dataType) {
+            case INT32 -> b.getInt();
+            case UINT32 -> b.getInt() & 0xffffffffL;
+            case INT64, UINT64 -> b.getLong();
+            case INT16 -> b.getShort();
+            case UINT16 -> b.getShort() & 0xffff;
+            case UINT8 -> b.get() & 0xff;
+            default -> b.get(); // INT8, BOOL
+          };
         }
       }
-    }
-    if (values.length != count && !(count == 1 && d.length == 0 && values.length == 1)) {
-      if (isNumeric(dataType)) {
-        throw new IOException(file + ": tensor '" + name + "' has dims " + dims + " but " + values.length + " values");
+    } else if (floating) {
+      floats = new float[typed.size];
+      for (int k = 0; k < typed.size; k++) {
+        double v = typed.values[k];
+        // FLOAT16 / BFLOAT16 in int32_data are bit patterns
+        floats[k] = dataType == FLOAT16 ? HalfFloats.fromHalf((short) (long) v)
+            : dataType == BFLOAT16 ? HalfFloats.fromBfloat16((short) (long) v) : (float) v;
+      }
+    } else {
+      longs = new long[typed.size];
+      for (int k = 0; k < typed.size; k++) {
+        longs[k] = (long) typed.values[k];
       }
     }
-    return new RawTensor(name, d, dataType, values);
+    int have = floating ? floats.length : longs.length;
+    if (isNumeric(dataType) && have != count) {
+      throw new IOException(file + ": tensor '" + name + "' has dims " + dims + " but " + have + " values");
+    }
+    return new RawTensor(name, d, dataType, floats, longs);
+  }
+
+  /** A growable primitive buffer for repeated numeric fields (boxing 10^7 values would not do). */
+  private static final class Growable {
+    double[] values = new double[16];
+    int size;
+
+    void add(double v) {
+      if (size == values.length) {
+        values = java.util.Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
   }
 
   private static boolean isNumeric(int t) {
     return t == FLOAT || t == UINT8 || t == INT8 || t == UINT16 || t == INT16 || t == INT32 || t == INT64
         || t == BOOL || t == FLOAT16 || t == DOUBLE || t == UINT32 || t == UINT64 || t == BFLOAT16;
-  }
-
-  private double[] decodeRaw(String name, int dataType, byte[] raw, long count) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-    int n = (int) count;
-    double[] v = new double[n];
-    int width = switch (dataType) {
-      case FLOAT, INT32, UINT32 -> 4;
-      case DOUBLE, INT64, UINT64 -> 8;
-      case FLOAT16, BFLOAT16, INT16, UINT16 -> 2;
-      case INT8, UINT8, BOOL -> 1;
-      default -> -1;
-    };
-    if (width < 0) {
-      return new double[0]; // strings and others: not weights
-    }
-    if ((long) n * width != raw.length) {
-      throw new IOException(file + ": tensor '" + name + "' raw_data holds " + raw.length + " bytes, expected "
-          + ((long) n * width));
-    }
-    for (int k = 0; k < n; k++) {
-      v[k] = switch (dataType) {
-        case FLOAT -> b.getFloat();
-        case DOUBLE -> b.getDouble();
-        case INT32 -> b.getInt();
-        case UINT32 -> b.getInt() & 0xffffffffL;
-        case INT64, UINT64 -> b.getLong();
-        case FLOAT16 -> HalfFloats.fromHalf(b.getShort());
-        case BFLOAT16 -> HalfFloats.fromBfloat16(b.getShort());
-        case INT16 -> b.getShort();
-        case UINT16 -> b.getShort() & 0xffff;
-        case INT8, BOOL -> b.get();
-        case UINT8 -> b.get() & 0xff;
-        default -> 0;
-      };
-    }
-    return v;
   }
 
   @FunctionalInterface

@@ -129,6 +129,15 @@ public final class PretrainedCheckpoint {
     return variables.size();
   }
 
+  /**
+   * {@code model.init_from} for a dual encoder: restores every tower variable (not {@code logit_scale},
+   * which keeps its configured initial value) from {@code dir}, whatever the encoder's prefix and tower
+   * layout. Returns the number of tensors loaded.
+   */
+  public static int restoreEncoder(Session s, Ops tf, DualEncoder encoder, Path dir) {
+    return restore(s, tf, encoder.encoderVariables(), dir, encoder.prefix());
+  }
+
   private static boolean isTower(String key) {
     return key.startsWith("query.") || key.startsWith("code.");
   }

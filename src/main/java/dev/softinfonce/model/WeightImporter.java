@@ -84,13 +84,13 @@ public final class WeightImporter {
     List<String> unplaced = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     for (OnnxModel.RawTensor t : m.initializers().values()) {
-      if (!t.isFloating() || t.values().length < 2) {
-        if (!m.isConstantNode(t.name()) && t.values().length >= 2) {
+      if (!t.isFloating() || t.size() < 2) {
+        if (!m.isConstantNode(t.name()) && t.size() >= 2) {
           notes.add("skipped " + t.name() + " " + Arrays.toString(t.dims()) + ": integer buffer, not a parameter");
         }
         continue; // graph structure: shape constants, scalars, masks
       }
-      NamedTensor nt = new NamedTensor(t.name(), t.dims(), t.floats());
+      NamedTensor nt = new NamedTensor(t.name(), t.dims(), t.floatValues());
       String direct = hfName(t.name());
       if (direct != null) {
         put(placed, direct, nt.renamed(direct), file, t.name());
@@ -259,11 +259,12 @@ public final class WeightImporter {
       if (p != null && p.opType().equals("Concat")) {
         for (String in : p.inputs()) {
           OnnxModel.RawTensor c = m.initializers().get(in);
-          dims.add(c != null && c.values().length == 1 ? c.values()[0] : Double.NaN);
+          dims.add(c != null && c.size() == 1 ? c.get(0) : Double.NaN);
         }
       } else if (m.initializers().containsKey(shapeName)) {
-        for (double v : m.initializers().get(shapeName).values()) {
-          dims.add(v);
+        OnnxModel.RawTensor c = m.initializers().get(shapeName);
+        for (int k = 0; k < c.size(); k++) {
+          dims.add(c.get(k));
         }
       }
       for (int i = 0; i + 1 < dims.size(); i++) {
@@ -287,8 +288,8 @@ public final class WeightImporter {
       if (n.opType().equals("Add") && m.consumers(n.outputs().get(0)).stream().anyMatch(c -> c.opType().equals("Sqrt"))) {
         for (String in : n.inputs()) {
           OnnxModel.RawTensor c = m.initializers().get(in);
-          if (c != null && c.isFloating() && c.values().length == 1 && c.values()[0] > 0 && c.values()[0] < 1e-3) {
-            counts.merge(shortest((float) c.values()[0]), 1, Integer::sum);
+          if (c != null && c.isFloating() && c.size() == 1 && c.get(0) > 0 && c.get(0) < 1e-3) {
+            counts.merge(shortest(c.floats()[0]), 1, Integer::sum);
           }
         }
       }

@@ -1,19 +1,29 @@
 package dev.softinfonce.nn;
 
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
 
 /**
  * Inverted dropout: in a training graph, {@code x * (u >= rate) / (1 - rate)} with {@code u} uniform;
  * in an inference graph (or with rate 0) the identity, so no random op is even built.
  *
- * <p>Seeded: the op-level seeds are the model seed and a per-call counter, so a graph built twice with
- * the same seed draws the same masks. The mask is not on the path from any variable to the loss, so
- * the missing RandomUniform gradient does not matter.
+ * <p><b>Stateless, keyed by the step.</b> The uniform draw is a {@code StatelessRandomUniform} whose
+ * key is {@code [step, seed·2^20 + call]}: {@code step} comes from the graph-wide scalar
+ * {@link #STEP_SEED} (a placeholder with default 0 that trainers feed with the global step), {@code seed}
+ * is the model seed and {@code call} counts dropout sites in build order. The masks are therefore a pure
+ * function of (seed, step, site): a run resumed from a checkpoint at step S draws exactly the masks an
+ * uninterrupted run draws at step S, which stateful random ops (whose state restarts with the process)
+ * cannot do. The mask is not on the path from any variable to the loss, so the missing random-op
+ * gradient does not matter.
  */
 public final class Dropout<T extends TFloating> {
+  /** Name of the graph-wide int64 scalar that keys every dropout mask; feed the global step. */
+  public static final String STEP_SEED = "dropout_step";
+
   private final Ops tf;
   private final Class<T> dtype;
   private final boolean training;
@@ -32,11 +42,22 @@ public final class Dropout<T extends TFloating> {
     if (!training || rate <= 0) {
       return x;
     }
-    long seed2 = ++calls;
-    Operand<T> u = tf.random.randomUniform(tf.shape(x), dtype,
-        RandomUniform.seed(seed), RandomUniform.seed2(seed2)); // same shape as x, in [0, 1)
+    long site = (seed << 20) + (++calls);
+    Operand<TInt64> key = tf.stack(java.util.List.of(stepSeed(tf), tf.constant(site))); // [2]
+    Operand<T> u = tf.random.statelessRandomUniform(tf.shape(x), key, dtype); // same shape as x, in [0, 1)
     Operand<T> keep = tf.dtypes.cast(tf.math.greaterEqual(u, Scalars.of(tf, rate, dtype)), dtype);
     return tf.math.mul(x, tf.math.mul(keep, Scalars.of(tf, 1.0 / (1.0 - rate), dtype)));
+  }
+
+  /** The graph's {@link #STEP_SEED} scalar, created on first use. */
+  @SuppressWarnings("unchecked")
+  public static Operand<TInt64> stepSeed(Ops tf) {
+    Graph g = (Graph) tf.scope().env();
+    GraphOperation existing = g.operation(STEP_SEED);
+    if (existing != null) {
+      return (Operand<TInt64>) (Operand<?>) existing.output(0);
+    }
+    return tf.withName(STEP_SEED).placeholderWithDefault(tf.constant(0L), org.tensorflow.ndarray.Shape.scalar());
   }
 
   public boolean training() {

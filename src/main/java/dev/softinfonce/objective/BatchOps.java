@@ -1,11 +1,14 @@
 package dev.softinfonce.objective;
 
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceMax;
+import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TFloating;
+import org.tensorflow.types.family.TType;
 
 /**
  * Shared graph pieces of every objective over an in-batch score matrix {@code s [B,B]}: the dynamic
@@ -92,7 +95,7 @@ final class BatchOps {
     Operand<T> masked = tf.select(keep, x, tf.fill(tf.shape(x), scalar(tf, type, MASKED_LOGIT))); // [B,B]
     Operand<T> max = tf.stopGradient(tf.reduceMax(masked, tf.constant(1), ReduceMax.keepDims(true))); // [B,1]
     Operand<T> sum = tf.reduceSum(tf.math.exp(tf.math.sub(masked, max)), tf.constant(1)); // [B]
-    return tf.math.add(tf.math.log(sum), tf.squeeze(max, org.tensorflow.op.core.Squeeze.axis(java.util.List.of(1L)))); // [B]
+    return tf.math.add(tf.math.log(sum), tf.squeeze(max, Squeeze.axis(List.of(1L)))); // [B]
   }
 
   /**
@@ -131,7 +134,7 @@ final class BatchOps {
   }
 
   /** Transpose of a [B,B] matrix (for the code→query direction); null stays null. */
-  static <U extends org.tensorflow.types.family.TType> Operand<U> transpose(Ops tf, Operand<U> m) {
+  static <U extends TType> Operand<U> transpose(Ops tf, Operand<U> m) {
     return m == null ? null : tf.linalg.transpose(m, tf.constant(new int[] {1, 0}));
   }
 

@@ -4,6 +4,7 @@ import dev.softinfonce.config.ObjectiveConfig;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceMax;
+import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TFloating;
@@ -67,7 +68,7 @@ public final class BceSoftLabels implements Objective {
     Operand<T> masked = tf.select(kept, scores, BatchOps.filled(tf, scores, BatchOps.MASKED_LOGIT)); // [B,B]
     Operand<T> max = tf.stopGradient(tf.reduceMax(masked, rows, ReduceMax.keepDims(true))); // [B,1]
     Operand<T> e = tf.select(kept, tf.math.exp(tf.math.sub(scores, max)), zero); // [B,B], max entry = 1
-    Operand<T> total = tf.reduceSum(e, rows, org.tensorflow.op.core.ReduceSum.keepDims(true)); // [B,1] ≥ 1
+    Operand<T> total = tf.reduceSum(e, rows, ReduceSum.keepDims(true)); // [B,1] ≥ 1
     Operand<T> logTotal = tf.math.log(total); // [B,1]
 
     // log Σ_{k≠j} e_ik: for every column but the row's arg-max, total − e_ij ≥ 1 (it still holds the

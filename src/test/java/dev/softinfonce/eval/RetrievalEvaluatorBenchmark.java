@@ -52,6 +52,11 @@ class RetrievalEvaluatorBenchmark {
           + "load avg %.1f; %s%n", nq, nc, dim, threads, s, gflops, cpu,
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), r.summary());
       assertEquals(nq, r.metrics().evaluated());
+      long t1 = System.nanoTime();
+      RetrievalResult one = ev.evaluateOnePass(queries, gold, null, CodeChunk.split(ids, codes, 4096).iterator());
+      System.out.printf("  one-pass, threads=%d: %.2f s wall; same metrics: %b%n", threads,
+          (System.nanoTime() - t1) / 1e9, one.metrics().equals(r.metrics()));
+      assertEquals(r.metrics(), one.metrics());
     }
   }
 }

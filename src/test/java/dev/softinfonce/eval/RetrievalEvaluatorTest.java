@@ -196,6 +196,59 @@ class RetrievalEvaluatorTest {
   }
 
   @Test
+  void onePassGivesTheSameMetricsAndExactRanksUpToTheCutoff() {
+    RandomCase rc = new RandomCase(5, 400, 61, 19);
+    for (TieBreak tb : TieBreak.values()) {
+      RetrievalEvaluator ev = RetrievalEvaluator.builder().rankCutoff(30).tieBreak(tb).build();
+      RetrievalResult two = ev.evaluate(rc.queries, rc.gold, rc.ids, rc.codes, 7);
+      for (int chunk : new int[] {1, 13, 400}) {
+        RetrievalResult one = ev.evaluateOnePass(rc.queries, rc.gold, null,
+            CodeChunk.split(rc.ids, rc.codes, chunk).iterator());
+        assertEquals(two.metrics(), one.metrics(), tb + " chunk " + chunk);
+        int beyond = 0;
+        for (int i = 0; i < rc.queries.length; i++) {
+          RetrievalResult.QueryRank a = two.queries().get(i);
+          RetrievalResult.QueryRank b = one.queries().get(i);
+          assertEquals(a.top(), b.top(), "top-k of query " + i);
+          if (a.rank() <= 30 || b.exact()) { // exact also beyond the cut-off if the gold came early
+            assertEquals(a, b, tb + " query " + i);
+          } else {
+            beyond++;
+            assertTrue(b.rank() > 30 && b.rank() <= a.rank(), "lower bound beyond the cut-off: " + b.rank());
+            assertEquals(0.0, b.reciprocalRank());
+          }
+        }
+        if (chunk == 400) {
+          assertEquals(0, beyond, "one chunk: every gold is known before scoring, all ranks exact");
+        } else {
+          assertTrue(beyond >= 3 && beyond < 55, "inexact beyond-cut-off ranks present, beyond=" + beyond);
+        }
+      }
+    }
+  }
+
+  @Test
+  void onePassCutoffBoundary() {
+    int n = 1500;
+    float[][] codes = new float[n][];
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      codes[i] = new float[] {n - i};
+      ids.add("c" + i);
+    }
+    RetrievalResult r = RetrievalEvaluator.builder().build().evaluateOnePass(new float[][] {{1f}, {1f}},
+        List.of("c999", "c1000"), null, CodeChunk.split(ids, codes, 100).iterator());
+    assertEquals(1000L, r.queries().get(0).rank());
+    assertTrue(r.queries().get(0).exact());
+    assertEquals(1001L, r.queries().get(1).rank());
+    assertFalse(r.queries().get(1).exact());
+    assertEquals(1e-3 / 2, r.metrics().mrr(), EPS);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RetrievalEvaluator.builder()
+        .build().evaluateOnePass(QUERIES, List.of("b", "zz", "a"), null, CodeChunk.split(IDS, CODES, 2).iterator()));
+    assertTrue(e.getMessage().contains("gold 'zz'"), e.getMessage());
+  }
+
+  @Test
   void streamedQueryBatchesEqualOneBatch() {
     RandomCase rc = new RandomCase(11, 120, 25, 8);
     RetrievalEvaluator ev = RetrievalEvaluator.builder().build();

@@ -97,7 +97,7 @@ class MiniLmParityTest {
       DualEncoder shared = new DualEncoder(tf, cfg, true, 1L); // training graph: dropout ops present
       DualEncoder towers = new DualEncoder(tf, separate, false, 2L, "estimator.simcse.");
       assertEquals(101, PretrainedCheckpoint.restore(s, tf, shared.variables(), dir, ""));
-      assertEquals(202, PretrainedCheckpoint.restore(s, tf, towers.variables(), dir, "estimator.simcse."));
+      assertEquals(202, PretrainedCheckpoint.restoreEncoder(s, tf, towers, dir));
       // both towers of the separate model now hold the pretrained weights: same embedding for the same text
       var q = towers.encodeQuery(tf.constant(tid), tf.constant(tm));
       var c = towers.encodeCode(tf.constant(tid), tf.constant(tm));

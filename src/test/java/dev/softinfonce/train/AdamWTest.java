@@ -258,6 +258,13 @@ class AdamWTest {
       assertEquals("VariableV2", graph.operation("lin.bias-v").type());
       assertEquals("VariableV2", graph.operation("adamw_step").type());
       assertFalse(upd.variables().contains("frozen.weight"));
+      double sq = 0;
+      for (String n : upd.variables()) {
+        for (float v : read(s, n)) sq += v * v;
+      }
+      try (Result r = s.runner().fetch(upd.weightNorm()).run()) {
+        assertEquals(Math.sqrt(sq), ((TFloat32) r.get(0)).getFloat(), 1e-6, "weight norm over trained variables");
+      }
     }
   }
 

@@ -1,0 +1,129 @@
+package dev.softinfonce.experiment;
+
+import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.data.Datasets;
+import dev.softinfonce.data.QuerySet;
+import dev.softinfonce.eval.Bm25Retriever;
+import dev.softinfonce.eval.ModelEvaluation;
+import dev.softinfonce.eval.RetrievalEvaluator;
+import dev.softinfonce.eval.RetrievalResult;
+import dev.softinfonce.model.InferenceModel;
+import dev.softinfonce.text.Tokenizer;
+import dev.softinfonce.text.TokenizerTrainer;
+import dev.softinfonce.train.Trainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The ten-minute tour: build the default Java corpus (or reuse it), train a small encoder with InfoNCE
+ * and with Soft-InfoNCE (BM25 weights) from the same config, pick each run's best checkpoint on
+ * {@code valid}, evaluate both and a BM25 baseline on the held-out {@code test} libraries, print the
+ * table and export the better model.
+ */
+public final class Quickstart {
+  /** The two objectives compared: name, then config overrides. */
+  static final List<List<String>> RUNS = List.of(
+      List.of("infonce", "objective.name=infonce", "estimator.name=uniform"),
+      List.of("soft_infonce (bm25)", "objective.name=soft_infonce", "objective.alpha=1.5", "objective.beta=0.5",
+          "objective.t=1.0", "estimator.name=bm25"));
+
+  private final ExperimentConfig base;
+  private final Consumer<String> out;
+  private final Path workDir;
+
+  public Quickstart(ExperimentConfig base, Path workDir, Consumer<String> out) {
+    this.base = base;
+    this.workDir = workDir;
+    this.out = out;
+  }
+
+  /** The result: one row per run plus the BM25 baseline, and the checkpoint of the better model. */
+  public record Result(List<RunOutcome> rows, RunOutcome best, double seconds) {}
+
+  public Result run() {
+    long t0 = System.nanoTime();
+    ExperimentConfig cfg = JavaCorpus.ensure(base, out);
+    cfg = withSharedTokenizer(cfg);
+    QuerySet test = Datasets.test(cfg.data());
+    List<RunOutcome> rows = new ArrayList<>();
+    for (List<String> run : RUNS) {
+      String name = run.get(0);
+      List<String> sets = new ArrayList<>(run.subList(1, run.size()));
+      sets.add("train.output_dir=" + workDir.resolve(slug(name)));
+      ExperimentConfig rc = cfg.toBuilder().overrides(sets).build();
+      out.accept("");
+      out.accept("== " + name + " ==");
+      Trainer.Result tr = Trainer.of(rc).messages(out).run();
+      rows.add(evaluate(name, tr.bestCheckpoint(), rc, test, tr.seconds(), tr.bestValidMrr()));
+    }
+    rows.add(bm25(cfg, test));
+    RunOutcome best = rows.stream().filter(r -> r.checkpoint() != null)
+        .max((a, b) -> Double.compare(a.validMrr() == null ? -1 : a.validMrr(), b.validMrr() == null ? -1 : b.validMrr()))
+        .orElseThrow();
+    return new Result(rows, best, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Trains one tokenizer on the training split and points {@code model.tokenizer} at it, unless set. */
+  private ExperimentConfig withSharedTokenizer(ExperimentConfig cfg) {
+    if (cfg.model().tokenizer() != null) {
+      return cfg;
+    }
+    Path tok = workDir.resolve("tokenizer.json");
+    try {
+      Files.createDirectories(workDir);
+      if (!Files.isRegularFile(tok)) {
+        TokenizerTrainer trainer = TokenizerTrainer.builder().vocabSize(cfg.model().vocabSize()).build();
+        trainer.addJsonl(Path.of(cfg.data().train()));
+        TokenizerTrainer.Result r = trainer.train();
+        r.vocabulary().write(tok);
+        out.accept(String.format(Locale.ROOT, "tokenizer: %d tokens trained on %d texts (unknown rate %.4f%%) -> %s",
+            r.vocabulary().size(), r.texts(), 100 * r.unknownRate(), tok));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + tok, e);
+    }
+    return cfg.toBuilder().set("model.tokenizer", tok.toString()).build();
+  }
+
+  private RunOutcome evaluate(String name, Path checkpoint, ExperimentConfig cfg, QuerySet test, double seconds,
+      Double validMrr) {
+    try (InferenceModel m = InferenceModel.load(checkpoint, cfg.eval().batchSize(), cfg.train().threads())) {
+      RetrievalResult r = ModelEvaluation.evaluate(m, test, cfg.eval(), null);
+      out.accept(String.format(Locale.ROOT, "%s: test %s (checkpoint %s, chosen on valid)", name, r.summary(),
+          checkpoint.getFileName()));
+      return new RunOutcome(name, checkpoint, r.metrics(), seconds, validMrr);
+    }
+  }
+
+  private RunOutcome bm25(ExperimentConfig cfg, QuerySet test) {
+    try (Tokenizer q = Tokenizer.load(Path.of(cfg.model().tokenizer()), cfg.model().maxQueryLength());
+         Tokenizer c = Tokenizer.load(Path.of(cfg.model().tokenizer()), cfg.model().maxCodeLength())) {
+      RetrievalResult r = new Bm25Retriever(1.2, 0.75).evaluate(test, q, c, RetrievalEvaluator.fromConfig(cfg.eval()),
+          cfg.eval().maxQueries());
+      return new RunOutcome("bm25 (lexical baseline)", null, r.metrics(), 0, null);
+    }
+  }
+
+  static String slug(String name) {
+    return name.replaceAll("[^A-Za-z0-9]+", "_").replaceAll("_+$", "");
+  }
+
+  /** The comparison as a Markdown table. */
+  public static String table(List<RunOutcome> rows) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| objective | MRR | R@1 | R@10 | valid MRR | training time |\n");
+    sb.append("|---|---|---|---|---|---|\n");
+    for (RunOutcome r : rows) {
+      sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %s | %s |%n", r.name(), r.test().mrr(),
+          r.test().recallAt1(), r.test().recallAt10(), r.validMrr() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.validMrr()),
+          r.checkpoint() == null ? "-" : String.format(Locale.ROOT, "%.0f s", r.trainSeconds())));
+    }
+    return sb.toString();
+  }
+}

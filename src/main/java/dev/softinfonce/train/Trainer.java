@@ -1,0 +1,458 @@
+package dev.softinfonce.train;
+
+import dev.softinfonce.config.EstimatorConfig;
+import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.data.Batcher;
+import dev.softinfonce.data.CodeHash;
+import dev.softinfonce.data.Datasets;
+import dev.softinfonce.data.Example;
+import dev.softinfonce.data.QuerySet;
+import dev.softinfonce.estimator.DocumentLengths;
+import dev.softinfonce.estimator.EmbeddingTables;
+import dev.softinfonce.eval.ModelEvaluation;
+import dev.softinfonce.eval.RetrievalResult;
+import dev.softinfonce.model.InferenceModel;
+import dev.softinfonce.model.PretrainedCheckpoint;
+import dev.softinfonce.text.TokenizedBatch;
+import dev.softinfonce.text.Tokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The training loop of one config: data → tokens → batches → {@link TrainingGraph} steps with AdamW
+ * and a fed learning rate → logs, checkpoints and validation on {@code valid} (never {@code test}).
+ *
+ * <p><b>Resume.</b> A checkpoint holds the variables with Adam slots and step, the data position and
+ * the best validation metric; dropout is keyed by the step, the schedule is a function of the step and
+ * batches of (seed, epoch, position), so {@link #resume} reproduces the uninterrupted run's losses.
+ * A non-finite loss stops the run naming the step; the last good checkpoint stays.
+ */
+public final class Trainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+  /** Metric that selects the best checkpoint. */
+  public static final String SELECT_METRIC = "valid_mrr";
+
+  /** What a finished run reports. */
+  public record Result(Path runDir, long steps, double finalLoss, Path lastCheckpoint, Path bestCheckpoint,
+      Double bestValidMrr, double seconds, double pairsPerSecond) {}
+
+  private final ExperimentConfig cfg;
+  private final Path runDir;
+  private final boolean resume;
+  private long stopAfterSteps = -1; // tests: abandon the run like a kill, without a final checkpoint
+  /** Test hook for kill tests: pause this many ms after each step so a signal lands mid-run. */
+  private static final long STEP_DELAY_MS = Long.getLong("softinfonce.test.stepDelayMillis", 0L);
+  private Consumer<String> out = System.out::println;
+
+  private Trainer(ExperimentConfig cfg, Path runDir, boolean resume) {
+    this.cfg = cfg;
+    this.runDir = runDir;
+    this.resume = resume;
+  }
+
+  /** A fresh run into {@code train.output_dir}. */
+  public static Trainer of(ExperimentConfig cfg) {
+    return new Trainer(cfg, Path.of(cfg.train().outputDir()), false);
+  }
+
+  /** Continues the run in {@code runDir} from its latest checkpoint, with the config saved there. */
+  public static Trainer resume(Path runDir) {
+    Path latest = Checkpoints.latest(runDir).orElseThrow(() -> new IllegalArgumentException(
+        "--resume " + runDir + ": no complete checkpoint-<step> folder in it"));
+    ExperimentConfig cfg = ExperimentConfig.builder().file(latest.resolve(Checkpoints.CONFIG)).build();
+    return new Trainer(cfg, runDir, true);
+  }
+
+  /** Stops after this many steps of this process, without a final checkpoint (simulates a kill). */
+  public Trainer stopAfter(long steps) {
+    this.stopAfterSteps = steps;
+    return this;
+  }
+
+  /** Where one-line progress messages go (default stdout). */
+  public Trainer messages(Consumer<String> sink) {
+    this.out = sink;
+    return this;
+  }
+
+  public ExperimentConfig config() {
+    return cfg;
+  }
+
+  public Result run() {
+    long t0 = System.nanoTime();
+    try {
+      Files.createDirectories(runDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create run folder " + runDir, e);
+    }
+    Path tokenizerFile = prepareTokenizer();
+    List<Example> train = Datasets.loadTrain(cfg.data());
+    out.accept("train: " + train.size() + " pairs from " + cfg.data().train());
+    QuerySet valid = cfg.data().valid() == null ? null : Datasets.valid(cfg.data());
+    try (Tokenizer qTok = Tokenizer.load(tokenizerFile, cfg.model().maxQueryLength());
+         Tokenizer cTok = Tokenizer.load(tokenizerFile, cfg.model().maxCodeLength())) {
+      checkTokenizer(qTok);
+      TokenizedCorpus queries = TokenizedCorpus.of(train, Example::query, qTok);
+      TokenizedCorpus codes = TokenizedCorpus.of(train, Example::code, cTok);
+      long[] codeHashes = CodeHash.of(train.stream().map(Example::code).toList());
+      Batcher batcher = Batcher.of(train, cfg.train().batchSize(), cfg.train().seed());
+      EstimatorSide est = EstimatorSide.prepare(cfg, train, qTok);
+      TokenizedBatch bm25Docs = cfg.estimator().field() == EstimatorConfig.Bm25Field.CODE ? codes.all() : queries.all();
+      double avgdl = DocumentLengths.average(bm25Docs.ids(), bm25Docs.mask(), specialIds(qTok));
+      try (Graph g = new Graph()) {
+        TrainingGraph tg = TrainingGraph.build(g, cfg, new TrainingGraph.Resources(specialIds(qTok), avgdl,
+            train.size(), est.model));
+        try (Session s = new Session(g, InferenceModel.sessionConfig(cfg.train().threads()))) {
+          TrainState state = initialise(tg, s, est);
+          return loop(tg, s, state, batcher, queries, codes, codeHashes, est, valid, tokenizerFile, t0);
+        }
+      } finally {
+        est.close();
+      }
+    }
+  }
+
+  private Result loop(TrainingGraph tg, Session s, TrainState state, Batcher batcher, TokenizedCorpus queries,
+      TokenizedCorpus codes, long[] codeHashes, EstimatorSide est, QuerySet valid, Path tokenizerFile, long t0) {
+    long total = totalSteps(batcher);
+    LearningRateSchedule schedule = LearningRateSchedule.of(cfg.train(), total);
+    Checkpoints checkpoints = new Checkpoints(runDir, cfg.train().keepCheckpoints());
+    Batcher.Position pos = new Batcher.Position(state.epoch(), (int) state.batchInEpoch());
+    long step = state.step();
+    double loss = Double.NaN;
+    double pairsPerSecond = 0;
+    Path last = null;
+    long stepsThisProcess = 0;
+    long windowStart = System.nanoTime();
+    int windowSteps = 0;
+    out.accept(String.format("training %d steps (%s; %d batches of %d pairs per epoch) from step %d -> %s",
+        total, cfg.train().maxSteps() > 0 ? "train.max_steps" : cfg.train().epochs() + " epochs",
+        batcher.batchesInEpoch(0), cfg.train().batchSize(), step, runDir));
+    try (MetricsLog log = MetricsLog.open(runDir, step);
+         TensorBoard tb = TensorBoard.open(runDir);
+         TrainProgress bar = TrainProgress.create(cfg.train().progress(), total, step)) {
+      while (step < total) {
+        if (pos.batch() >= batcher.batchesInEpoch(pos.epoch())) {
+          pos = new Batcher.Position(pos.epoch() + 1, 0);
+        }
+        Batcher.Batch batch = batcher.batch(pos);
+        double lr = schedule.lr(step);
+        float[] fetched = step(tg, s, batch.indices(), queries, codes, codeHashes, est, lr, step);
+        loss = fetched[0];
+        if (!Double.isFinite(loss)) {
+          throw new TrainingDivergedException("loss is " + loss + " at step " + (step + 1) + " (epoch " + pos.epoch()
+              + "); stopped. The last good checkpoint is " + Checkpoints.latest(runDir).map(Path::toString)
+              .orElse("(none yet)") + "; lower train.learning_rate or check the data");
+        }
+        step++;
+        stepsThisProcess++;
+        if (STEP_DELAY_MS > 0) {
+          sleep(STEP_DELAY_MS);
+        }
+        windowSteps++;
+        pos = batch.next();
+        boolean epochEnd = pos.batch() >= batcher.batchesInEpoch(pos.epoch()) || step == total;
+        double elapsed = (System.nanoTime() - windowStart) / 1e9;
+        pairsPerSecond = windowSteps * cfg.train().batchSize() / Math.max(elapsed, 1e-9);
+        bar.update(step, pos.epoch(), loss, lr, pairsPerSecond);
+        if (step % cfg.train().logEvery() == 0 || epochEnd) {
+          Map<String, Object> extra = new LinkedHashMap<>();
+          extra.put("grad_norm", fetched[1]);
+          extra.put("weight_min", fetched[2]);
+          extra.put("weight_mean", fetched[3]);
+          extra.put("weight_max", fetched[4]);
+          extra.put("weight_clamped_share", fetched[5]);
+          log.log(step, pos.epoch(), loss, lr, pairsPerSecond, extra);
+          Map<String, Number> scalars = new LinkedHashMap<>();
+          scalars.put("loss", loss);
+          scalars.put("lr", lr);
+          scalars.put("pairs_per_second", pairsPerSecond);
+          extra.forEach((k, v) -> scalars.put(k, (Number) v));
+          tb.scalars(step, scalars);
+          if (!bar.enabled()) {
+            out.accept(String.format("step %d/%d epoch %d loss %.4f lr %.2e pairs/s %.1f weights min %.3f mean %.3f"
+                + " max %.3f clamped %.1f%%", step, total, pos.epoch(), loss, lr, pairsPerSecond, fetched[2],
+                fetched[3], fetched[4], 100 * fetched[5]));
+          }
+          windowStart = System.nanoTime();
+          windowSteps = 0;
+        }
+        if (stopAfterSteps >= 0 && stepsThisProcess >= stopAfterSteps) {
+          return new Result(runDir, step, loss, last, Checkpoints.best(runDir).orElse(null), state.bestMetric(),
+              (System.nanoTime() - t0) / 1e9, pairsPerSecond);
+        }
+        boolean evalNow = valid != null && (epochEnd
+            || (cfg.train().evalEvery() > 0 && step % cfg.train().evalEvery() == 0));
+        boolean saveNow = evalNow || epochEnd || step % cfg.train().checkpointEvery() == 0;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("loss", loss);
+        metrics.put("lr", lr);
+        if (evalNow) {
+          RetrievalResult r = validate(s, tokenizerFile, valid);
+          metrics.put(SELECT_METRIC, r.metrics().mrr());
+          metrics.put("valid_r@1", r.metrics().recallAt1());
+          metrics.put("valid_r@10", r.metrics().recallAt10());
+          Map<String, Object> rec = new LinkedHashMap<>();
+          rec.put("step", step);
+          rec.put("epoch", pos.epoch());
+          rec.putAll(metrics);
+          log.log(rec);
+          tb.scalars(step, Map.of("valid/mrr", r.metrics().mrr(), "valid/r@1", r.metrics().recallAt1(),
+              "valid/r@10", r.metrics().recallAt10()));
+          out.accept(String.format("step %d: valid mrr=%.4f r@1=%.4f r@10=%.4f (%d queries, pool %d)", step,
+              r.metrics().mrr(), r.metrics().recallAt1(), r.metrics().recallAt10(), r.metrics().queries(),
+              r.metrics().poolSize()));
+          if (state.bestMetric() == null || r.metrics().mrr() > state.bestMetric()) {
+            state = state.withBest(r.metrics().mrr(), step);
+          }
+        }
+        if (saveNow) {
+          state = state.at(step, pos.epoch(), pos.batch(), metrics);
+          last = checkpoints.save(s, state, cfg);
+          tb.weights(s, tg.trainableVariables().keySet(), step);
+          tb.flush();
+        }
+      }
+    }
+    return new Result(runDir, step, loss, last, Checkpoints.best(runDir).orElse(last), state.bestMetric(),
+        (System.nanoTime() - t0) / 1e9, pairsPerSecond);
+  }
+
+  /** Runs one update; returns loss, grad norm, weight min/mean/max/clamped share. */
+  private float[] step(TrainingGraph tg, Session s, int[] idx, TokenizedCorpus queries, TokenizedCorpus codes,
+      long[] codeHashes, EstimatorSide est, double lr, long step) {
+    TokenizedBatch q = queries.batch(idx);
+    TokenizedBatch c = codes.batch(idx);
+    long[] hashes = new long[idx.length];
+    for (int k = 0; k < idx.length; k++) {
+      hashes[k] = codeHashes[idx[k]];
+    }
+    List<Tensor> feeds = new ArrayList<>();
+    try {
+      Session.Runner r = s.runner();
+      r.feed(tg.queryIds, keep(feeds, ints(q.ids()))).feed(tg.queryMask, keep(feeds, ints(q.mask())))
+          .feed(tg.codeIds, keep(feeds, ints(c.ids()))).feed(tg.codeMask, keep(feeds, ints(c.mask())))
+          .feed(tg.sameCode, keep(feeds, bools(CodeHash.sameCodeMatrix(hashes))))
+          .feed(tg.exampleIndex, keep(feeds, TInt32.vectorOf(idx)))
+          .feed(tg.update.learningRate(), keep(feeds, TFloat32.scalarOf((float) lr)))
+          .feed(tg.stepSeed, keep(feeds, TInt64.scalarOf(step)));
+      if (tg.needsEstimatorTokens()) {
+        TokenizedBatch eq = est.queries.batch(idx);
+        TokenizedBatch ec = est.codes.batch(idx);
+        r.feed(tg.estimatorQueryIds, keep(feeds, ints(eq.ids()))).feed(tg.estimatorQueryMask, keep(feeds, ints(eq.mask())))
+            .feed(tg.estimatorCodeIds, keep(feeds, ints(ec.ids()))).feed(tg.estimatorCodeMask, keep(feeds, ints(ec.mask())));
+      }
+      r.addTarget(tg.update.train()).fetch(tg.loss).fetch(tg.update.gradNorm())
+          .fetch(tg.weightStats.min()).fetch(tg.weightStats.mean()).fetch(tg.weightStats.max())
+          .fetch(tg.weightStats.clampedShare());
+      try (org.tensorflow.Result res = r.run()) {
+        float[] v = new float[6];
+        for (int i = 0; i < 6; i++) {
+          v[i] = ((TFloat32) res.get(i)).getFloat();
+        }
+        return v;
+      }
+    } finally {
+      feeds.forEach(Tensor::close);
+    }
+  }
+
+  private static <T extends Tensor> T keep(List<Tensor> all, T t) {
+    all.add(t);
+    return t;
+  }
+
+  static TInt32 ints(int[][] a) {
+    return TInt32.tensorOf(StdArrays.ndCopyOf(a));
+  }
+
+  static TBool bools(boolean[][] a) {
+    return TBool.tensorOf(StdArrays.ndCopyOf(a));
+  }
+
+  /** Restores a resumed run, or initialises: fresh weights or {@code model.init_from}, frozen estimator. */
+  private TrainState initialise(TrainingGraph tg, Session s, EstimatorSide est) {
+    if (resume) {
+      Path latest = Checkpoints.latest(runDir).orElseThrow();
+      TrainState st = Checkpoints.restore(s, latest);
+      out.accept("resumed from " + latest + " at step " + st.step() + " (epoch " + st.epoch() + ", batch "
+          + st.batchInEpoch() + ")");
+      return st;
+    }
+    s.initialize();
+    if (cfg.model().initFrom() != null) {
+      Path dir = Path.of(cfg.model().initFrom());
+      int n = PretrainedCheckpoint.restore(s, tg.tf(), tg.trainableVariables(), InferenceModel.variablesPrefix(dir), "");
+      out.accept("init_from " + dir + ": loaded " + n + " of " + tg.trainableVariables().size()
+          + " trainable tensors; none left at its initializer");
+    }
+    if (tg.estimatorEncoder != null) {
+      int n = PretrainedCheckpoint.restore(s, tg.tf(), tg.estimatorEncoder.variables(),
+          InferenceModel.variablesPrefix(est.dir), TrainingGraph.ESTIMATOR_PREFIX);
+      out.accept("estimator " + cfg.estimator().name().name().toLowerCase() + ": loaded " + n
+          + " frozen tensors from " + est.dir);
+    }
+    if (tg.cache != null) {
+      tg.cache.load(s, est.tables);
+      out.accept("estimator trained (cached): " + est.tables.rows() + " x " + est.tables.dim() + " embeddings");
+    }
+    return TrainState.initial(cfg.train().seed());
+  }
+
+  private RetrievalResult validate(Session s, Path tokenizerFile, QuerySet valid) {
+    Path snap = runDir.resolve(".validation");
+    try {
+      deleteTree(snap);
+      Files.createDirectories(snap);
+      s.save(snap.resolve("variables").toString());
+      Files.writeString(snap.resolve(PretrainedCheckpoint.CONFIG), cfg.toYaml());
+      Files.copy(tokenizerFile, snap.resolve(PretrainedCheckpoint.TOKENIZER), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write validation snapshot " + snap, e);
+    }
+    try (InferenceModel m = InferenceModel.load(snap, cfg.eval().batchSize(), cfg.train().threads())) {
+      return ModelEvaluation.evaluate(m, valid, cfg.eval(), null);
+    } finally {
+      deleteTree(snap);
+    }
+  }
+
+  private long totalSteps(Batcher batcher) {
+    if (cfg.train().maxSteps() > 0) {
+      return cfg.train().maxSteps();
+    }
+    long total = 0;
+    for (int e = 0; e < cfg.train().epochs(); e++) {
+      total += batcher.batchesInEpoch(e);
+    }
+    return total;
+  }
+
+  /** The tokenizer of this run: {@code model.tokenizer}, copied into the run folder, or trained on the corpus. */
+  private Path prepareTokenizer() {
+    Path target = runDir.resolve(PretrainedCheckpoint.TOKENIZER);
+    if (resume && Files.isRegularFile(target)) {
+      return target;
+    }
+    try {
+      if (cfg.model().tokenizer() != null) {
+        Files.copy(Path.of(cfg.model().tokenizer()), target, StandardCopyOption.REPLACE_EXISTING);
+      } else if (cfg.model().initFrom() != null) {
+        Files.copy(InferenceModel.findTokenizer(Path.of(cfg.model().initFrom())), target,
+            StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        if (cfg.data().train() == null) {
+          throw new IllegalArgumentException("data.train is not set");
+        }
+        var result = dev.softinfonce.text.TokenizerTrainer.builder().vocabSize(cfg.model().vocabSize()).build();
+        result.addJsonl(Path.of(cfg.data().train()));
+        var trained = result.train();
+        trained.vocabulary().write(target);
+        out.accept("tokenizer: trained " + trained.vocabulary().size() + " tokens on " + cfg.data().train()
+            + " -> " + target);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target, e);
+    }
+    return target;
+  }
+
+  private void checkTokenizer(Tokenizer tok) {
+    if (tok.vocabSize() > cfg.model().vocabSize()) {
+      throw new IllegalArgumentException("model.vocab_size " + cfg.model().vocabSize() + " is smaller than the tokenizer's "
+          + tok.vocabSize() + " tokens (" + tok.source() + ")");
+    }
+    if (tok.padId() != cfg.model().padTokenId()) {
+      throw new IllegalArgumentException("model.pad_token_id " + cfg.model().padTokenId() + " differs from the tokenizer's"
+          + " padding id " + tok.padId() + " (" + tok.source() + ")");
+    }
+  }
+
+  static Set<Integer> specialIds(Tokenizer tok) {
+    Set<Integer> ids = new HashSet<>(tok.specialIds());
+    ids.add(tok.padId());
+    return ids;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void deleteTree(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var walk = Files.walk(p)) {
+      for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(x);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + p, e);
+    }
+  }
+
+  /** Everything the frozen estimator needs on the Java side: its folder, config, tokens or cached tables. */
+  static final class EstimatorSide implements AutoCloseable {
+    Path dir;
+    ModelConfig model;
+    TokenizedCorpus queries;
+    TokenizedCorpus codes;
+    EmbeddingTables tables;
+
+    static EstimatorSide prepare(ExperimentConfig cfg, List<Example> train, Tokenizer traineeTokenizer) {
+      EstimatorSide side = new EstimatorSide();
+      EstimatorConfig e = cfg.estimator();
+      if (e.model() == null) {
+        return side;
+      }
+      side.dir = Path.of(e.model());
+      side.model = PretrainedCheckpoint.readConfig(side.dir);
+      Path tokFile = InferenceModel.findTokenizer(side.dir);
+      if (e.name() == EstimatorConfig.Name.TRAINED && e.mode() == EstimatorConfig.Mode.CACHED) {
+        try (InferenceModel m = InferenceModel.load(side.dir, cfg.eval().batchSize(), cfg.train().threads())) {
+          side.tables = EmbeddingTables.compute(train, cfg.eval().batchSize(),
+              xs -> m.encodeQueries(xs.stream().map(Example::query).toList(), null),
+              xs -> m.encodeCodes(xs.stream().map(Example::code).toList(), null));
+        }
+        return side;
+      }
+      try (Tokenizer q = Tokenizer.load(tokFile, side.model.maxQueryLength());
+           Tokenizer c = Tokenizer.load(tokFile, side.model.maxCodeLength())) {
+        side.queries = TokenizedCorpus.of(train, Example::query, q);
+        side.codes = TokenizedCorpus.of(train, Example::code, c);
+      }
+      return side;
+    }
+
+    @Override
+    public void close() {}
+  }
+}

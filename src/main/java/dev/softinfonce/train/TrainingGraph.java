@@ -1,0 +1,188 @@
+package dev.softinfonce.train;
+
+import dev.softinfonce.config.EstimatorConfig;
+import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.estimator.EmbeddingCache;
+import dev.softinfonce.estimator.EstimatorInput;
+import dev.softinfonce.estimator.EstimatorInputs;
+import dev.softinfonce.estimator.EstimatorResources;
+import dev.softinfonce.estimator.Estimators;
+import dev.softinfonce.estimator.RelevanceEstimator;
+import dev.softinfonce.model.DualEncoder;
+import dev.softinfonce.nn.Dropout;
+import dev.softinfonce.objective.Objective;
+import dev.softinfonce.objective.Objectives;
+import dev.softinfonce.objective.WeightStats;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The whole training graph of one config, built once and fed per step:
+ *
+ * <pre>
+ * query ids/mask [B,Lq] ─► query tower ─► q [B,D] ─┐
+ * code ids/mask  [B,Lc] ─► code tower  ─► c [B,D] ─┴► scores s = q·cᵀ/τ [B,B]
+ * estimator inputs ─► relevance sim [B,B] (stopGradient) ─┐
+ * same_code [B,B] (exact duplicates) ─────────────────────┴► objective loss ─► AdamW (fed lr)
+ * </pre>
+ *
+ * <p>Frozen estimator encoders (SimCSE, trained model) are second {@link DualEncoder}s in inference
+ * mode whose variables start with {@code estimator.}; AdamW skips them, so they never change. They read
+ * their own token ids ({@code estimator_query_ids}, {@code estimator_code_ids}), tokenized with the
+ * estimator's tokenizer, which may differ from the trainee's.
+ *
+ * <p>Dropout masks are keyed by the fed {@link Dropout#STEP_SEED}, so a step's randomness depends only
+ * on (seed, step): resuming reproduces an uninterrupted run. Builds graph only; runs nothing.
+ */
+public final class TrainingGraph {
+  /** Prefix of the frozen estimator encoder's variables. */
+  public static final String ESTIMATOR_PREFIX = "estimator.model.";
+
+  /**
+   * What the graph needs besides the config.
+   *
+   * @param specialIds token ids BM25 ignores (the tokenizer's special tokens and padding)
+   * @param averageDocumentLength BM25's avgdl over the training set (its docstrings, or code)
+   * @param trainSize number of training examples (rows of the cached trained-model tables)
+   * @param estimatorModel model config of the frozen estimator encoder (simcse / trained), else null
+   */
+  public record Resources(Set<Integer> specialIds, double averageDocumentLength, int trainSize,
+      ModelConfig estimatorModel) {}
+
+  private final Graph graph;
+  private final Ops tf;
+  private final ExperimentConfig cfg;
+  public final Placeholder<TInt32> queryIds;
+  public final Placeholder<TInt32> queryMask;
+  public final Placeholder<TInt32> codeIds;
+  public final Placeholder<TInt32> codeMask;
+  public final Placeholder<TInt32> exampleIndex;
+  public final Placeholder<TBool> sameCode;
+  /** Estimator-tokenizer ids, only for simcse / trained online; null otherwise. */
+  public final Placeholder<TInt32> estimatorQueryIds;
+  public final Placeholder<TInt32> estimatorQueryMask;
+  public final Placeholder<TInt32> estimatorCodeIds;
+  public final Placeholder<TInt32> estimatorCodeMask;
+  public final Operand<TInt64> stepSeed;
+  public final DualEncoder encoder;
+  /** The frozen estimator encoder, or null. */
+  public final DualEncoder estimatorEncoder;
+  /** Cached trained-model tables, or null. */
+  public final EmbeddingCache cache;
+  public final RelevanceEstimator estimator;
+  public final Objective objective;
+  public final Operand<TFloat32> scores; // [B, B]
+  public final Operand<TFloat32> relevance; // [B, B]
+  public final Operand<TFloat32> loss; // []
+  public final WeightStats<TFloat32> weightStats;
+  public final AdamW.Update update;
+
+  private TrainingGraph(Graph graph, ExperimentConfig cfg, Resources res) {
+    this.graph = graph;
+    this.cfg = cfg;
+    this.tf = Ops.create(graph);
+    queryIds = ids("query_input_ids");
+    queryMask = ids("query_attention_mask");
+    codeIds = ids("code_input_ids");
+    codeMask = ids("code_attention_mask");
+    exampleIndex = tf.withName("example_index").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+    sameCode = tf.withName("same_code").placeholder(TBool.class, Placeholder.shape(Shape.of(-1, -1)));
+    stepSeed = Dropout.stepSeed(tf);
+
+    encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed());
+    Operand<TFloat32> q = encoder.encodeQuery(queryIds, queryMask); // [B, D]
+    Operand<TFloat32> c = encoder.encodeCode(codeIds, codeMask); // [B, D]
+    scores = encoder.scores(q, c); // [B, B]
+
+    EstimatorConfig.Name est = cfg.estimator().name();
+    boolean frozen = est == EstimatorConfig.Name.SIMCSE
+        || (est == EstimatorConfig.Name.TRAINED && cfg.estimator().mode() == EstimatorConfig.Mode.ONLINE);
+    EstimatorResources.Builder rb = EstimatorResources.builder()
+        .averageDocumentLength(res.averageDocumentLength()).ignoredTokenIds(res.specialIds());
+    if (frozen) {
+      estimatorQueryIds = ids("estimator_query_ids");
+      estimatorQueryMask = ids("estimator_query_mask");
+      estimatorCodeIds = ids("estimator_code_ids");
+      estimatorCodeMask = ids("estimator_code_mask");
+      estimatorEncoder = new DualEncoder(tf, res.estimatorModel(), false, 0, ESTIMATOR_PREFIX);
+      rb.sentenceEncoder(estimatorEncoder::encodeQuery)
+          .queryEncoder(estimatorEncoder::encodeQuery).codeEncoder(estimatorEncoder::encodeCode);
+    } else {
+      estimatorQueryIds = estimatorQueryMask = estimatorCodeIds = estimatorCodeMask = null;
+      estimatorEncoder = null;
+    }
+    if (est == EstimatorConfig.Name.TRAINED && cfg.estimator().mode() == EstimatorConfig.Mode.CACHED) {
+      cache = EmbeddingCache.create(tf, res.trainSize(), res.estimatorModel().hiddenSize());
+      rb.embeddingCache(cache);
+    } else {
+      cache = null;
+    }
+    estimator = Estimators.create(cfg.estimator(), rb.build());
+    relevance = estimator.sim(tf, estimatorInputs()); // [B, B], stopGradient inside
+
+    objective = Objectives.create(cfg.objective());
+    // Uniform relevance means "no estimator": pass null so every objective reduces to its plain form.
+    Operand<TFloat32> rel = est == EstimatorConfig.Name.UNIFORM ? null : relevance;
+    loss = objective.loss(tf, scores, rel, sameCode);
+    weightStats = objective.weightStats(tf, scores, rel, sameCode);
+    update = AdamW.builder().config(cfg.train())
+        .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build().minimize(tf, loss);
+  }
+
+  private EstimatorInputs estimatorInputs() {
+    EstimatorInputs.Builder b = EstimatorInputs.builder().exampleIndex(exampleIndex).liveScores(scores);
+    if (estimatorQueryIds != null) {
+      // The frozen encoder reads its own tokenization of the query (rows) and of the docstring / code (columns).
+      return b.query(estimatorQueryIds, estimatorQueryMask).docstring(estimatorQueryIds, estimatorQueryMask)
+          .code(estimatorCodeIds, estimatorCodeMask).build();
+    }
+    return b.query(queryIds, queryMask).docstring(queryIds, queryMask).code(codeIds, codeMask).build();
+  }
+
+  private Placeholder<TInt32> ids(String name) {
+    return tf.withName(name).placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
+  }
+
+  /** Builds the training graph of {@code cfg} into {@code graph}. */
+  public static TrainingGraph build(Graph graph, ExperimentConfig cfg, Resources res) {
+    return new TrainingGraph(graph, cfg, res);
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  public ExperimentConfig config() {
+    return cfg;
+  }
+
+  /** Whether the estimator reads the estimator-tokenizer placeholders. */
+  public boolean needsEstimatorTokens() {
+    return estimatorQueryIds != null;
+  }
+
+  /** Whether a step feeds {@link #exampleIndex}. */
+  public boolean needsExampleIndex() {
+    return estimator.inputs().contains(EstimatorInput.EXAMPLE_INDEX);
+  }
+
+  /** The trainee's variables, HF names → variable. */
+  public Map<String, Variable<?>> trainableVariables() {
+    return encoder.variables();
+  }
+}
