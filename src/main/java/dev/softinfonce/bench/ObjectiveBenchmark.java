@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>Soft-InfoNCE hyper-parameters are the paper's Table 7 per estimator. Frozen estimator models
  * (SimCSE encoder, trained model) have the trainee's architecture with random weights (see
- * {@link StepGraph#build}); the cached table has {@value StepRunner#CACHE_ROWS} rows.
+ * {@link StepRunner}); the cached table has {@value StepRunner#CACHE_ROWS} rows.
  */
 public final class ObjectiveBenchmark {
   private ObjectiveBenchmark() {}

@@ -2,23 +2,37 @@ package dev.softinfonce.bench;
 
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.data.CodeHash;
 import dev.softinfonce.estimator.EmbeddingCache;
 import dev.softinfonce.estimator.EmbeddingTables;
+import dev.softinfonce.train.TrainingGraph;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.StdArrays;
-import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
- * One training graph in its own session, with a pool of pre-built random batches (so drawing ids and
- * copying them into tensors stays outside the timed region), stepping through the pool in a cycle.
- * Closing it closes every tensor, the session and the graph.
+ * One config's real training graph ({@link TrainingGraph}: dual encoder with dropout, estimator,
+ * objective, AdamW with clipping and a fed learning rate) in its own session, with a pool of pre-built
+ * random batches (so drawing ids and copying them into tensors stays outside the timed region), stepping
+ * through the pool in a cycle and feeding the step number as the dropout seed, as the trainer does.
+ *
+ * <p>What differs from a real run, and why it does not change the cost of a step: ids are random
+ * ({@link SyntheticBatch}); no two codes are equal (the duplicate mask is the identity); frozen estimator
+ * models (SimCSE encoder, trained model) have the trainee's architecture with random weights instead of
+ * a loaded checkpoint, and read the trainee's ids as their own tokenization; the cached table holds
+ * random embeddings for {@value #CACHE_ROWS} training examples; BM25 ignores only the padding id and
+ * uses the expected real query length as its average document length.
+ *
+ * <p>Closing it closes every tensor, the session and the graph.
  */
 public final class StepRunner implements AutoCloseable {
   /** Batches drawn per runner and cycled through. */
@@ -28,11 +42,13 @@ public final class StepRunner implements AutoCloseable {
 
   private final Graph graph;
   private final Session session;
-  private final StepGraph step;
+  private final TrainingGraph step;
+  private final TBool sameCode;
   private final List<TInt32[]> batches = new ArrayList<>(); // {qIds, qMask, cIds, cMask, index}
   private final long[] realTokens;
   private final TFloat32 learningRate;
   private int next;
+  private long stepCount;
   private float lastLoss = Float.NaN;
 
   /**
@@ -45,11 +61,17 @@ public final class StepRunner implements AutoCloseable {
     int b = cfg.train().batchSize();
     graph = new Graph();
     try {
-      step = StepGraph.build(Ops.create(graph), cfg, CACHE_ROWS);
+      step = TrainingGraph.build(graph, cfg, new TrainingGraph.Resources(Set.of(m.padTokenId()),
+          SyntheticBatch.expectedLength(m.maxQueryLength()), CACHE_ROWS, m));
       session = new Session(graph, MatmulPeak.sessionConfig(threads));
-      if (step.cache() != null) {
-        fillCache(step.cache(), dataSeed);
+      if (step.cache != null) {
+        fillCache(step.cache, dataSeed);
       }
+      long[] distinct = new long[b];
+      for (int j = 0; j < b; j++) {
+        distinct[j] = j;
+      }
+      sameCode = TBool.tensorOf(StdArrays.ndCopyOf(CodeHash.sameCodeMatrix(distinct))); // [B, B] identity
       Random rnd = new Random(dataSeed);
       realTokens = new long[POOL];
       for (int i = 0; i < POOL; i++) {
@@ -93,12 +115,20 @@ public final class StepRunner implements AutoCloseable {
     TInt32[] t = batches.get(next);
     long tokens = realTokens[next];
     next = (next + 1) % batches.size();
-    var runner = session.runner().feed(step.queryIds(), t[0]).feed(step.queryMask(), t[1])
-        .feed(step.codeIds(), t[2]).feed(step.codeMask(), t[3]).feed(step.learningRate(), learningRate)
-        .addTarget(step.train()).fetch(step.loss());
-    if (step.exampleIndex() != null) {
-      runner.feed(step.exampleIndex(), t[4]);
+    try (TInt64 seed = TInt64.scalarOf(stepCount++)) {
+      var runner = session.runner().feed(step.queryIds, t[0]).feed(step.queryMask, t[1])
+          .feed(step.codeIds, t[2]).feed(step.codeMask, t[3]).feed(step.sameCode, sameCode)
+          .feed(step.exampleIndex, t[4]).feed(step.update.learningRate(), learningRate).feed(step.stepSeed, seed)
+          .addTarget(step.update.train()).fetch(step.loss);
+      if (step.needsEstimatorTokens()) {
+        runner.feed(step.estimatorQueryIds, t[0]).feed(step.estimatorQueryMask, t[1])
+            .feed(step.estimatorCodeIds, t[2]).feed(step.estimatorCodeMask, t[3]);
+      }
+      return timed(runner, tokens);
     }
+  }
+
+  private double[] timed(Session.Runner runner, long tokens) {
     long t0 = System.nanoTime();
     try (Result r = runner.run()) {
       long dt = System.nanoTime() - t0;
@@ -121,6 +151,9 @@ public final class StepRunner implements AutoCloseable {
       for (TInt32 t : ts) {
         t.close();
       }
+    }
+    if (sameCode != null) {
+      sameCode.close();
     }
     if (learningRate != null) {
       learningRate.close();
