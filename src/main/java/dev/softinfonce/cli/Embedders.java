@@ -3,6 +3,7 @@ package dev.softinfonce.cli;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.model.InferenceModel;
 import dev.softinfonce.model.TextEmbedder;
+import dev.softinfonce.train.Checkpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,11 +13,12 @@ final class Embedders {
 
   static TextEmbedder open(Path dir, ExperimentConfig cfg) {
     if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-      throw new UserException(dir + " is a SavedModel; SavedModel evaluation is not wired yet");
+      return new dev.softinfonce.serve.SavedModelEmbedder(dir, cfg.eval().batchSize());
     }
     if (!Files.isDirectory(dir)) {
       throw new UserException("--model " + dir + ": no such folder");
     }
-    return InferenceModel.load(dir, cfg.eval().batchSize(), cfg.train().threads());
+    // A training run folder means its best (else newest) checkpoint.
+    return InferenceModel.load(Checkpoints.resolveModel(dir, "--model"), cfg.eval().batchSize(), cfg.train().threads());
   }
 }

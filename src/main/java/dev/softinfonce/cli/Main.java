@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Train, evaluate and serve code search bi-encoders with InfoNCE and Soft-InfoNCE (TensorFlow Java).",
     subcommands = {
+        QuickstartCommand.class,
         ConfigCommand.class,
         DataCommand.class,
         TokenizerCommand.class,

@@ -67,7 +67,14 @@ public record ExperimentConfig(
       // fine: a relevance-weighted objective with any estimator, or uniform weights.
     } else {
       check.require(false, "estimator.name", "estimator " + ConfigParser.yamlName(estimator.name())
-          + " has no effect with objective infonce; use soft_infonce or set estimator.name: uniform");
+          + " has no effect with objective " + ConfigParser.yamlName(objective.name())
+          + (objective.name() == ObjectiveConfig.Name.SIMCSE
+              ? " (it trains the SimCSE estimator's docstring encoder); set estimator.name: uniform"
+              : "; use soft_infonce or set estimator.name: uniform"));
+    }
+    if (objective.name() == ObjectiveConfig.Name.SIMCSE) {
+      check.require(!model.learnTemperature(), "model.learn_temperature",
+          "is not used by objective simcse, whose temperature is objective.t (cosine / t); set it to false");
     }
     if (objective.name() == ObjectiveConfig.Name.SOFT_INFONCE) {
       // N = 2 has one negative with p = 1, so Eq. 4 gives weight 1 whatever the denominator's sign.

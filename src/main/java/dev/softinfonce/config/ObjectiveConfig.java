@@ -13,11 +13,18 @@ package dev.softinfonce.config;
  * alpha, beta, t, min_weight, symmetric, mask_duplicates; {@code bce} and {@code weighted_infonce} — t,
  * mask_duplicates; {@code kl_regularization} — alpha (KL), beta (CE), t, mask_duplicates;
  * {@code fn_cancel_topk} — top_k; {@code fn_cancel_ratio} — ratio (against the estimator's self score
- * sim_ii). Batch-size rules ({@code β − α/(N−1) > 0} for N ≥ 3, {@code top_k ≤ batch_size − 2}) are
+ * sim_ii); {@code simcse} — t (the τ of cosine/τ, 0.07 in the reference). Batch-size rules ({@code β − α/(N−1) > 0} for N ≥ 3, {@code top_k ≤ batch_size − 2}) are
  * checked by {@link ExperimentConfig}. The objectives live in {@code dev.softinfonce.objective}.
+ *
+ * <p>{@code simcse} is not a query–code objective but a training mode: unsupervised SimCSE (paper §3.2)
+ * trains the query tower as a sentence encoder on the training docstrings, each batch encoded twice with
+ * dropout, loss = in-batch cross-entropy over {@code cos(z1_i, z2_j) / t} ({@code estimator.SimCseLoss}).
+ * Code is not read. Its checkpoints are what {@code estimator.name: simcse} loads as {@code estimator.model}.
+ * It requires {@code estimator.name: uniform} and rejects {@code mask_duplicates} (checked by
+ * {@link ExperimentConfig}).
  */
 public record ObjectiveConfig(
-    @Field(value = "infonce", help = "infonce | soft_infonce | bce | weighted_infonce | kl_regularization | fn_cancel_topk | fn_cancel_ratio") Name name,
+    @Field(value = "infonce", help = "infonce | soft_infonce | bce | weighted_infonce | kl_regularization | fn_cancel_topk | fn_cancel_ratio | simcse") Name name,
     @Field(value = "1.0", min = 0, help = "alpha: strength of the relevance term") double alpha,
     @Field(value = "1.0", min = 0, minExclusive = true, help = "beta: weight of the uniform term") double beta,
     @Field(value = "1.0", min = 0, minExclusive = true, help = "t: softmax temperature over estimator scores") double t,
@@ -30,11 +37,13 @@ public record ObjectiveConfig(
 
   /** Objective names as written in YAML and in {@code objective eval} cases. */
   public enum Name {
-    INFONCE, SOFT_INFONCE, BCE, WEIGHTED_INFONCE, KL_REGULARIZATION, FN_CANCEL_TOPK, FN_CANCEL_RATIO;
+    INFONCE, SOFT_INFONCE, BCE, WEIGHTED_INFONCE, KL_REGULARIZATION, FN_CANCEL_TOPK, FN_CANCEL_RATIO,
+    /** Unsupervised SimCSE training of a docstring encoder (the SimCSE estimator's model), see above. */
+    SIMCSE;
 
     /** Whether this objective reads estimator scores. */
     public boolean usesRelevance() {
-      return this != INFONCE;
+      return this != INFONCE && this != SIMCSE;
     }
   }
 
@@ -48,6 +57,8 @@ public record ObjectiveConfig(
   void validate(ConfigParser.Checker check) {
     check.require(!symmetric || name == Name.INFONCE || name == Name.SOFT_INFONCE, "objective.symmetric",
         "is only defined for infonce and soft_infonce, not " + ConfigParser.yamlName(name));
+    check.require(!maskDuplicates || name != Name.SIMCSE, "objective.mask_duplicates",
+        "is not available for simcse (it compares code; SimCSE reads docstrings only)");
   }
 
   /** Eq. 4 denominator for batch size n; must be positive. */

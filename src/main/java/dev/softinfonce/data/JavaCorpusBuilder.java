@@ -45,7 +45,7 @@ import java.util.stream.IntStream;
  * }</pre>
  */
 public final class JavaCorpusBuilder {
-  /** Output file names. */
+  /** Name of the counts file written next to the jsonl files. */
   public static final String MANIFEST = "manifest.json";
 
   private static final ObjectWriter JSONL = new ObjectMapper().writer();

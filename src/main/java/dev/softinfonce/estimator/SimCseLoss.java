@@ -63,14 +63,34 @@ public final class SimCseLoss {
    * @return scalar mean cross-entropy
    */
   public <T extends TFloating> Operand<T> loss(Ops tf, Operand<T> z1, Operand<T> z2) {
-    Ops s = tf.withSubScope("simcse_loss");
+    return lossFromLogits(tf, logits(tf, z1, z2));
+  }
+
+  /**
+   * The SimCSE logits {@code ẑ1·ẑ2ᵀ / τ}: cosine of every first view against every second view over τ.
+   *
+   * @param z1 first view {@code [B, D]}
+   * @param z2 second view {@code [B, D]}
+   * @return {@code [B, B]}; row i's positive is column i
+   */
+  public <T extends TFloating> Operand<T> logits(Ops tf, Operand<T> z1, Operand<T> z2) {
+    Ops s = tf.withSubScope("simcse_logits");
     Operand<T> a = Embeddings.l2Normalize(s, z1);                          // [B, D]
     Operand<T> b = Embeddings.l2Normalize(s, z2);                          // [B, D]
-    Operand<T> logits = s.math.div(s.linalg.matMul(a, b, MatMul.transposeB(true)), // [B, B]
+    return s.math.div(s.linalg.matMul(a, b, MatMul.transposeB(true)),      // [B, B]
         s.dtypes.cast(s.constant(temperature), z1.type()));
-    Operand<TInt32> n = s.gather(s.shape(z1), s.constant(0), s.constant(0)); // scalar B
+  }
+
+  /**
+   * In-batch cross-entropy with the diagonal as positives, from {@link #logits} {@code [B, B]}.
+   *
+   * @return scalar mean over the rows
+   */
+  public <T extends TFloating> Operand<T> lossFromLogits(Ops tf, Operand<T> logits) {
+    Ops s = tf.withSubScope("simcse_loss");
+    Operand<TInt32> n = s.gather(s.shape(logits), s.constant(0), s.constant(0)); // scalar B
     Operand<T> labels = s.oneHot(s.range(s.constant(0), n, s.constant(1)), n, // [B, B] identity
-        s.dtypes.cast(s.constant(1.0), z1.type()), s.dtypes.cast(s.constant(0.0), z1.type()));
+        s.dtypes.cast(s.constant(1.0), logits.type()), s.dtypes.cast(s.constant(0.0), logits.type()));
     // Cross-entropy written out as logsumexp − positive logit. The fused SoftmaxCrossEntropyWithLogits
     // op is avoided: its C++ gradient fails to build for float64 ("Inconsistent values for attr 'T'
     // DT_DOUBLE vs. DT_FLOAT"), and this form is exact in both precisions.

@@ -15,6 +15,9 @@ public final class Objectives {
       case WEIGHTED_INFONCE -> new WeightedInfoNce(config);
       case KL_REGULARIZATION -> new KlRegularization(config);
       case FN_CANCEL_TOPK, FN_CANCEL_RATIO -> new FalseNegativeCancellation(config);
+      case SIMCSE -> throw new IllegalArgumentException("objective.name: simcse trains a docstring encoder on two"
+          + " dropout views of the same batch; it is a training mode of train.TrainingGraph (loss"
+          + " estimator.SimCseLoss), not a loss over a query-code score matrix");
     };
   }
 }

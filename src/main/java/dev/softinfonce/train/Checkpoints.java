@@ -184,6 +184,33 @@ public final class Checkpoints {
     });
   }
 
+  /**
+   * The one resolution of a model folder named in a config or on the command line
+   * ({@code estimator.model}, {@code model.init_from}, {@code eval --model}):
+   * <ul>
+   *   <li>a checkpoint folder ({@code variables.index}, as the trainer writes, or
+   *       {@code variables/variables.index}, as {@code model import} writes) is returned unchanged;</li>
+   *   <li>a training run folder (holding {@code checkpoint-<step>} folders) resolves to its best checkpoint
+   *       ({@link #best}: highest validation metric recorded by the newest checkpoint's state), or to its
+   *       newest checkpoint when the run never validated or the best one was deleted.</li>
+   * </ul>
+   *
+   * @param key the config key or option naming {@code dir}, for messages
+   * @throws IllegalArgumentException naming {@code key} and {@code dir} when it is neither
+   */
+  public static Path resolveModel(Path dir, String key) {
+    if (Files.isRegularFile(dir.resolve(VARIABLES + ".index"))
+        || Files.isRegularFile(dir.resolve(VARIABLES).resolve(VARIABLES + ".index"))) {
+      return dir;
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(key + ": " + dir + " is not a folder");
+    }
+    return best(dir).or(() -> latest(dir)).orElseThrow(() -> new IllegalArgumentException(key + ": " + dir
+        + " is neither a checkpoint folder (no " + VARIABLES + ".index or " + VARIABLES + "/" + VARIABLES
+        + ".index) nor a training run folder (no complete checkpoint-<step> in it)"));
+  }
+
   /** The step encoded in a checkpoint folder name. */
   public static long stepOf(Path checkpointDir) {
     Matcher m = NAME.matcher(checkpointDir.getFileName().toString());

@@ -73,9 +73,56 @@ public final class Trainer {
     this.resume = resume;
   }
 
-  /** A fresh run into {@code train.output_dir}. */
+  /**
+   * A fresh run into {@code train.output_dir}. A training run folder in {@code estimator.model} or
+   * {@code model.init_from} is resolved here to its best (else newest) checkpoint
+   * ({@link Checkpoints#resolveModel}), and the config saved with every checkpoint names that
+   * checkpoint, so a resume uses the same one even if the other run went on.
+   */
   public static Trainer of(ExperimentConfig cfg) {
-    return new Trainer(cfg, Path.of(cfg.train().outputDir()), false);
+    if (cfg.objective().similarity() == dev.softinfonce.config.ObjectiveConfig.Similarity.COSINE
+        && !cfg.model().normalize()) {
+      // In training the model's head makes the scores; objective.similarity only shapes `objective eval`.
+      throw new IllegalArgumentException("objective.similarity: cosine needs model.normalize: true in training"
+          + " (the scores come from the model: set model.normalize and model.temperature)");
+    }
+    return new Trainer(withInitFromArchitecture(resolveModelFolders(cfg)), Path.of(cfg.train().outputDir()), false);
+  }
+
+  /**
+   * With {@code model.init_from}, the architecture comes from the checkpoint's {@code config.yaml}
+   * (sizes, variant, padding id): the weights only fit that shape. Training choices (dropout, pooling,
+   * max lengths, towers, normalisation, temperature) stay as configured.
+   */
+  static ExperimentConfig withInitFromArchitecture(ExperimentConfig cfg) {
+    if (cfg.model().initFrom() == null) {
+      return cfg;
+    }
+    ModelConfig m = PretrainedCheckpoint.readConfig(Path.of(cfg.model().initFrom()));
+    return cfg.toBuilder()
+        .set("model.variant", m.variant()).set("model.vocab_size", m.vocabSize())
+        .set("model.hidden_size", m.hiddenSize()).set("model.num_layers", m.numLayers())
+        .set("model.num_heads", m.numHeads()).set("model.intermediate_size", m.intermediateSize())
+        .set("model.max_positions", m.maxPositions()).set("model.type_vocab_size", m.typeVocabSize())
+        .set("model.layer_norm_eps", m.layerNormEps()).set("model.pad_token_id", m.padTokenId())
+        .build();
+  }
+
+  /** {@code cfg} with {@code estimator.model} and {@code model.init_from} resolved to checkpoint folders. */
+  public static ExperimentConfig resolveModelFolders(ExperimentConfig cfg) {
+    var b = cfg.toBuilder();
+    boolean changed = false;
+    if (cfg.estimator().model() != null) {
+      Path p = Checkpoints.resolveModel(Path.of(cfg.estimator().model()), "estimator.model");
+      changed |= !p.toString().equals(cfg.estimator().model());
+      b.set("estimator.model", p.toString());
+    }
+    if (cfg.model().initFrom() != null) {
+      Path p = Checkpoints.resolveModel(Path.of(cfg.model().initFrom()), "model.init_from");
+      changed |= !p.toString().equals(cfg.model().initFrom());
+      b.set("model.init_from", p.toString());
+    }
+    return changed ? b.build() : cfg;
   }
 
   /** Continues the run in {@code runDir} from its latest checkpoint, with the config saved there. */
@@ -113,22 +160,30 @@ public final class Trainer {
     List<Example> train = Datasets.loadTrain(cfg.data());
     out.accept("train: " + train.size() + " pairs from " + cfg.data().train());
     QuerySet valid = cfg.data().valid() == null ? null : Datasets.valid(cfg.data());
+    boolean simcse = TrainingGraph.simcse(cfg);
+    if (cfg.estimator().model() != null) {
+      out.accept("estimator.model: " + cfg.estimator().model());
+    }
     try (Tokenizer qTok = Tokenizer.load(tokenizerFile, cfg.model().maxQueryLength());
          Tokenizer cTok = Tokenizer.load(tokenizerFile, cfg.model().maxCodeLength())) {
       checkTokenizer(qTok);
       TokenizedCorpus queries = TokenizedCorpus.of(train, Example::query, qTok);
-      TokenizedCorpus codes = TokenizedCorpus.of(train, Example::code, cTok);
+      TokenizedCorpus codes = simcse ? null : TokenizedCorpus.of(train, Example::code, cTok); // simcse: docstrings only
+      SimCseValidation simcseValid = simcse && valid != null
+          ? new SimCseValidation(TokenizedCorpus.of(valid.queries(), Example::query, qTok), cfg.train().batchSize())
+          : null;
       long[] codeHashes = CodeHash.of(train.stream().map(Example::code).toList());
       Batcher batcher = Batcher.of(train, cfg.train().batchSize(), cfg.train().seed());
       EstimatorSide est = EstimatorSide.prepare(cfg, train, qTok);
-      TokenizedBatch bm25Docs = cfg.estimator().field() == EstimatorConfig.Bm25Field.CODE ? codes.all() : queries.all();
+      TokenizedBatch bm25Docs = cfg.estimator().field() == EstimatorConfig.Bm25Field.CODE && codes != null
+          ? codes.all() : queries.all();
       double avgdl = DocumentLengths.average(bm25Docs.ids(), bm25Docs.mask(), specialIds(qTok));
       try (Graph g = new Graph()) {
         TrainingGraph tg = TrainingGraph.build(g, cfg, new TrainingGraph.Resources(specialIds(qTok), avgdl,
             train.size(), est.model));
         try (Session s = new Session(g, InferenceModel.sessionConfig(cfg.train().threads()))) {
           TrainState state = initialise(tg, s, est);
-          return loop(tg, s, state, batcher, queries, codes, codeHashes, est, valid, tokenizerFile, t0);
+          return loop(tg, s, state, batcher, queries, codes, codeHashes, est, valid, simcseValid, tokenizerFile, t0);
         }
       } finally {
         est.close();
@@ -137,7 +192,8 @@ public final class Trainer {
   }
 
   private Result loop(TrainingGraph tg, Session s, TrainState state, Batcher batcher, TokenizedCorpus queries,
-      TokenizedCorpus codes, long[] codeHashes, EstimatorSide est, QuerySet valid, Path tokenizerFile, long t0) {
+      TokenizedCorpus codes, long[] codeHashes, EstimatorSide est, QuerySet valid, SimCseValidation simcseValid,
+      Path tokenizerFile, long t0) {
     long total = totalSteps(batcher);
     LearningRateSchedule schedule = LearningRateSchedule.of(cfg.train(), total);
     Checkpoints checkpoints = new Checkpoints(runDir, cfg.train().keepCheckpoints());
@@ -175,10 +231,11 @@ public final class Trainer {
         }
         windowSteps++;
         pos = batch.next();
-        boolean epochEnd = pos.batch() >= batcher.batchesInEpoch(pos.epoch()) || step == total;
+        int epoch = batch.position().epoch(); // the epoch this step trained on (pos may have rolled over)
+        boolean epochEnd = pos.epoch() != epoch || pos.batch() >= batcher.batchesInEpoch(epoch) || step == total;
         double elapsed = (System.nanoTime() - windowStart) / 1e9;
         pairsPerSecond = windowSteps * cfg.train().batchSize() / Math.max(elapsed, 1e-9);
-        bar.update(step, pos.epoch(), loss, lr, pairsPerSecond);
+        bar.update(step, epoch, loss, lr, pairsPerSecond);
         if (step % cfg.train().logEvery() == 0 || epochEnd) {
           Map<String, Object> extra = new LinkedHashMap<>();
           extra.put("grad_norm", fetched[1]);
@@ -186,7 +243,7 @@ public final class Trainer {
           extra.put("weight_mean", fetched[3]);
           extra.put("weight_max", fetched[4]);
           extra.put("weight_clamped_share", fetched[5]);
-          log.log(step, pos.epoch(), loss, lr, pairsPerSecond, extra);
+          log.log(step, epoch, loss, lr, pairsPerSecond, extra);
           Map<String, Number> scalars = new LinkedHashMap<>();
           scalars.put("loss", loss);
           scalars.put("lr", lr);
@@ -195,7 +252,7 @@ public final class Trainer {
           tb.scalars(step, scalars);
           if (!bar.enabled()) {
             out.accept(String.format("step %d/%d epoch %d loss %.4f lr %.2e pairs/s %.1f weights min %.3f mean %.3f"
-                + " max %.3f clamped %.1f%%", step, total, pos.epoch(), loss, lr, pairsPerSecond, fetched[2],
+                + " max %.3f clamped %.1f%%", step, total, epoch, loss, lr, pairsPerSecond, fetched[2],
                 fetched[3], fetched[4], 100 * fetched[5]));
           }
           windowStart = System.nanoTime();
@@ -212,22 +269,37 @@ public final class Trainer {
         metrics.put("loss", loss);
         metrics.put("lr", lr);
         if (evalNow) {
-          RetrievalResult r = validate(s, tokenizerFile, valid);
-          metrics.put(SELECT_METRIC, r.metrics().mrr());
-          metrics.put("valid_r@1", r.metrics().recallAt1());
-          metrics.put("valid_r@10", r.metrics().recallAt10());
+          double mrr;
+          double r1;
+          double r10;
+          if (simcseValid != null) {
+            SimCseValidation.Metrics v = simcseValid.run(tg, s);
+            mrr = v.mrr();
+            r1 = v.recallAt1();
+            r10 = v.recallAt10();
+            metrics.put("valid_loss", v.loss());
+            out.accept(String.format("step %d: valid (simcse: in-batch retrieval between two dropout views of the"
+                + " valid docstrings) mrr=%.4f r@1=%.4f r@10=%.4f loss=%.4f (%d docstrings, batches of %d)", step,
+                mrr, r1, r10, v.loss(), v.docstrings(), v.batchSize()));
+          } else {
+            RetrievalResult r = validate(s, tokenizerFile, valid);
+            mrr = r.metrics().mrr();
+            r1 = r.metrics().recallAt1();
+            r10 = r.metrics().recallAt10();
+            out.accept(String.format("step %d: valid mrr=%.4f r@1=%.4f r@10=%.4f (%d queries, pool %d)", step,
+                mrr, r1, r10, r.metrics().queries(), r.metrics().poolSize()));
+          }
+          metrics.put(SELECT_METRIC, mrr);
+          metrics.put("valid_r@1", r1);
+          metrics.put("valid_r@10", r10);
           Map<String, Object> rec = new LinkedHashMap<>();
           rec.put("step", step);
-          rec.put("epoch", pos.epoch());
+          rec.put("epoch", epoch);
           rec.putAll(metrics);
           log.log(rec);
-          tb.scalars(step, Map.of("valid/mrr", r.metrics().mrr(), "valid/r@1", r.metrics().recallAt1(),
-              "valid/r@10", r.metrics().recallAt10()));
-          out.accept(String.format("step %d: valid mrr=%.4f r@1=%.4f r@10=%.4f (%d queries, pool %d)", step,
-              r.metrics().mrr(), r.metrics().recallAt1(), r.metrics().recallAt10(), r.metrics().queries(),
-              r.metrics().poolSize()));
-          if (state.bestMetric() == null || r.metrics().mrr() > state.bestMetric()) {
-            state = state.withBest(r.metrics().mrr(), step);
+          tb.scalars(step, Map.of("valid/mrr", mrr, "valid/r@1", r1, "valid/r@10", r10));
+          if (state.bestMetric() == null || mrr > state.bestMetric()) {
+            state = state.withBest(mrr, step);
           }
         }
         if (saveNow) {
@@ -246,7 +318,6 @@ public final class Trainer {
   private float[] step(TrainingGraph tg, Session s, int[] idx, TokenizedCorpus queries, TokenizedCorpus codes,
       long[] codeHashes, EstimatorSide est, double lr, long step) {
     TokenizedBatch q = queries.batch(idx);
-    TokenizedBatch c = codes.batch(idx);
     long[] hashes = new long[idx.length];
     for (int k = 0; k < idx.length; k++) {
       hashes[k] = codeHashes[idx[k]];
@@ -254,9 +325,12 @@ public final class Trainer {
     List<Tensor> feeds = new ArrayList<>();
     try {
       Session.Runner r = s.runner();
-      r.feed(tg.queryIds, keep(feeds, ints(q.ids()))).feed(tg.queryMask, keep(feeds, ints(q.mask())))
-          .feed(tg.codeIds, keep(feeds, ints(c.ids()))).feed(tg.codeMask, keep(feeds, ints(c.mask())))
-          .feed(tg.sameCode, keep(feeds, bools(CodeHash.sameCodeMatrix(hashes))))
+      r.feed(tg.queryIds, keep(feeds, ints(q.ids()))).feed(tg.queryMask, keep(feeds, ints(q.mask())));
+      if (tg.readsCode()) {
+        TokenizedBatch c = codes.batch(idx);
+        r.feed(tg.codeIds, keep(feeds, ints(c.ids()))).feed(tg.codeMask, keep(feeds, ints(c.mask())));
+      }
+      r.feed(tg.sameCode, keep(feeds, bools(CodeHash.sameCodeMatrix(hashes))))
           .feed(tg.exampleIndex, keep(feeds, TInt32.vectorOf(idx)))
           .feed(tg.update.learningRate(), keep(feeds, TFloat32.scalarOf((float) lr)))
           .feed(tg.stepSeed, keep(feeds, TInt64.scalarOf(step)));

@@ -3,12 +3,14 @@ package dev.softinfonce.train;
 import dev.softinfonce.config.EstimatorConfig;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.config.ObjectiveConfig;
 import dev.softinfonce.estimator.EmbeddingCache;
 import dev.softinfonce.estimator.EstimatorInput;
 import dev.softinfonce.estimator.EstimatorInputs;
 import dev.softinfonce.estimator.EstimatorResources;
 import dev.softinfonce.estimator.Estimators;
 import dev.softinfonce.estimator.RelevanceEstimator;
+import dev.softinfonce.estimator.SimCseLoss;
 import dev.softinfonce.model.DualEncoder;
 import dev.softinfonce.nn.Dropout;
 import dev.softinfonce.objective.Objective;
@@ -41,6 +43,13 @@ import org.tensorflow.types.TInt64;
  * mode whose variables start with {@code estimator.}; AdamW skips them, so they never change. They read
  * their own token ids ({@code estimator_query_ids}, {@code estimator_code_ids}), tokenized with the
  * estimator's tokenizer, which may differ from the trainee's.
+ *
+ * <p><b>{@code objective.name: simcse}</b> builds the SimCSE estimator's training graph instead: the
+ * query placeholders (the training docstrings) go through the query tower twice, giving views
+ * {@code z1, z2 [B,D]}; {@link #scores} are {@link SimCseLoss#logits} {@code cos(z1_i, z2_j)/t} and the loss
+ * is their in-batch cross-entropy. Code is not read ({@link #readsCode()} is false), the estimator is
+ * uniform and every negative weight is 1. The two views differ only in their dropout masks: each
+ * {@code encodeQuery} call creates new dropout sites, and a site's mask is keyed by (step, seed, site).
  *
  * <p>Dropout masks are keyed by the fed {@link Dropout#STEP_SEED}, so a step's randomness depends only
  * on (seed, step): resuming reproduces an uninterrupted run. Builds graph only; runs nothing.
@@ -81,7 +90,11 @@ public final class TrainingGraph {
   /** Cached trained-model tables, or null. */
   public final EmbeddingCache cache;
   public final RelevanceEstimator estimator;
+  /** The query-code objective; null for simcse, whose loss is {@link SimCseLoss}. */
   public final Objective objective;
+  /** simcse only: the two dropout views {@code [B, D]} of the docstrings; null otherwise. */
+  public final Operand<TFloat32> view1;
+  public final Operand<TFloat32> view2;
   public final Operand<TFloat32> scores; // [B, B]
   public final Operand<TFloat32> relevance; // [B, B]
   public final Operand<TFloat32> loss; // []
@@ -101,9 +114,18 @@ public final class TrainingGraph {
     stepSeed = Dropout.stepSeed(tf);
 
     encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed());
-    Operand<TFloat32> q = encoder.encodeQuery(queryIds, queryMask); // [B, D]
-    Operand<TFloat32> c = encoder.encodeCode(codeIds, codeMask); // [B, D]
-    scores = encoder.scores(q, c); // [B, B]
+    SimCseLoss simcse = simcse(cfg) ? new SimCseLoss(cfg.objective().t()) : null;
+    if (simcse != null) {
+      // Each call adds new dropout sites (Dropout counts them), so the two views draw different masks.
+      view1 = encoder.encodeQuery(queryIds, queryMask); // [B, D]
+      view2 = encoder.encodeQuery(queryIds, queryMask); // [B, D]
+      scores = simcse.logits(tf, view1, view2); // [B, B] cos / t
+    } else {
+      view1 = view2 = null;
+      Operand<TFloat32> q = encoder.encodeQuery(queryIds, queryMask); // [B, D]
+      Operand<TFloat32> c = encoder.encodeCode(codeIds, codeMask); // [B, D]
+      scores = encoder.scores(q, c); // [B, B]
+    }
 
     EstimatorConfig.Name est = cfg.estimator().name();
     boolean frozen = est == EstimatorConfig.Name.SIMCSE
@@ -131,11 +153,19 @@ public final class TrainingGraph {
     estimator = Estimators.create(cfg.estimator(), rb.build());
     relevance = estimator.sim(tf, estimatorInputs()); // [B, B], stopGradient inside
 
-    objective = Objectives.create(cfg.objective());
-    // Uniform relevance means "no estimator": pass null so every objective reduces to its plain form.
-    Operand<TFloat32> rel = est == EstimatorConfig.Name.UNIFORM ? null : relevance;
-    loss = objective.loss(tf, scores, rel, sameCode);
-    weightStats = objective.weightStats(tf, scores, rel, sameCode);
+    if (simcse != null) {
+      objective = null;
+      loss = simcse.lossFromLogits(tf, scores); // []
+      // SimCSE weighs every negative 1 (nothing clamped); logged like any other run.
+      // Four distinct ops: a session run may not fetch one output twice.
+      weightStats = new WeightStats<>(tf.constant(1f), tf.constant(1f), tf.constant(1f), tf.constant(0f));
+    } else {
+      objective = Objectives.create(cfg.objective());
+      // Uniform relevance means "no estimator": pass null so every objective reduces to its plain form.
+      Operand<TFloat32> rel = est == EstimatorConfig.Name.UNIFORM ? null : relevance;
+      loss = objective.loss(tf, scores, rel, sameCode);
+      weightStats = objective.weightStats(tf, scores, rel, sameCode);
+    }
     update = AdamW.builder().config(cfg.train())
         .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build().minimize(tf, loss);
   }
@@ -169,6 +199,16 @@ public final class TrainingGraph {
 
   public ExperimentConfig config() {
     return cfg;
+  }
+
+  /** Whether {@code cfg} trains a SimCSE docstring encoder ({@code objective.name: simcse}). */
+  public static boolean simcse(ExperimentConfig cfg) {
+    return cfg.objective().name() == ObjectiveConfig.Name.SIMCSE;
+  }
+
+  /** Whether a step feeds the code placeholders (false for simcse, which reads docstrings only). */
+  public boolean readsCode() {
+    return view1 == null;
   }
 
   /** Whether the estimator reads the estimator-tokenizer placeholders. */

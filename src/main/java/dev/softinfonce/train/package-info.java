@@ -12,6 +12,8 @@
  *   <tr><td>{@link dev.softinfonce.train.MetricsLog}</td><td>{@code metrics.jsonl}, one flushed line per log</td></tr>
  *   <tr><td>{@link dev.softinfonce.train.TensorBoard}</td><td>event files through TF summary ops, own graph</td></tr>
  *   <tr><td>{@link dev.softinfonce.train.TrainProgress}</td><td>terminal bar; silent without a TTY</td></tr>
+ *   <tr><td>{@link dev.softinfonce.train.SimCseValidation}</td><td>validation of {@code objective.name: simcse}
+ *       runs: in-batch retrieval between two dropout views of the valid docstrings</td></tr>
  * </table>
  *
  * <h2>How a trainer wires them (sketch)</h2>

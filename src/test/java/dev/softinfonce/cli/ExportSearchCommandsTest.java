@@ -14,6 +14,30 @@ class ExportSearchCommandsTest {
   @TempDir Path tmp;
 
   @Test
+  void evalGivesTheSameMrrOnACheckpointAndOnItsSavedModel() throws Exception {
+    Path ckpt = TinyCheckpoints.write(tmp.resolve("ckpt"), TinyCheckpoints.Layout.TRAINER, TinyCheckpoints.config(), 3L);
+    Path base = tmp.resolve("savedmodels/tiny");
+    assertEquals(0, CliTestSupport.run("export", "--checkpoint", ckpt.toString(), "--out", base.toString()).exitCode());
+    List<String> lines = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      lines.add("{\"url\": \"u" + i + "\", \"docstring_tokens\": [\"get\", \"value\", \"" + i
+          + "\"], \"code_tokens\": [\"int\", \"get" + i + "\", \"(\", \")\", \"{\", \"return\", \"" + i
+          + "\", \";\", \"}\"]}");
+    }
+    Path q = Files.write(tmp.resolve("q.jsonl"), lines);
+    var onCkpt = CliTestSupport.run("eval", "--model", ckpt.toString(), "--queries", q.toString());
+    var onSaved = CliTestSupport.run("eval", "--model", base.resolve("1").toString(), "--queries", q.toString(),
+        "--out", tmp.resolve("ranks.json").toString());
+    assertEquals(0, onCkpt.exitCode(), onCkpt.err());
+    assertEquals(0, onSaved.exitCode(), onSaved.err());
+    String last1 = onCkpt.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+    String last2 = onSaved.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+    assertTrue(last1.matches("mrr=\\d\\.\\d{4}"), onCkpt.out());
+    assertEquals(last1, last2, "checkpoint and SavedModel rank alike");
+    assertTrue(Files.size(tmp.resolve("ranks.json")) > 0);
+  }
+
+  @Test
   void exportIndexSearchOnTheRubySample() throws Exception {
     Path ckpt = TinyCheckpoints.write(tmp.resolve("ckpt"), TinyCheckpoints.Layout.TRAINER, TinyCheckpoints.config(), 2L);
     Path base = tmp.resolve("savedmodels/tiny");
