@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         IndexCommand.class,
         SearchCommand.class,
         ServeCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

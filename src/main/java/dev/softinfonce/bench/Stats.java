@@ -1,0 +1,34 @@
+package dev.softinfonce.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Order statistics for benchmark timings (medians resist the outliers of a shared, busy machine). */
+public final class Stats {
+  private Stats() {}
+
+  /** The median (mean of the two middle values for an even count). */
+  public static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException("median of no values");
+    }
+    List<Double> v = new ArrayList<>(values);
+    Collections.sort(v);
+    int n = v.size();
+    return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+  }
+
+  /** The arithmetic mean. */
+  public static double mean(List<Double> values) {
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException("mean of no values");
+    }
+    return values.stream().mapToDouble(Double::doubleValue).sum() / values.size();
+  }
+
+  /** The system load average over the last minute, or -1 where the platform does not report it. */
+  public static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+}

@@ -1,0 +1,169 @@
+package dev.softinfonce.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.softinfonce.bench.MatmulPeak;
+import dev.softinfonce.bench.ObjectiveBenchmark;
+import dev.softinfonce.bench.Stats;
+import dev.softinfonce.bench.TrainBenchmark;
+import dev.softinfonce.config.ExperimentConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code softinfonce bench train|objectives|matmul}: throughput benchmarks (not tests) over
+ * {@code dev.softinfonce.bench}. Each prints figures with the load average, and optionally one JSON file.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks: training throughput, objective/estimator overhead, matmul peak.",
+    subcommands = {BenchCommand.Train.class, BenchCommand.Objectives.class, BenchCommand.Matmul.class})
+final class BenchCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Options shared by the subcommands that build a training graph. */
+  static class ConfigOptions {
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config (model, objective, estimator, train.batch_size, train.threads)")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a key, e.g. train.batch_size=64 (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON")
+    Path json;
+
+    ExperimentConfig load(List<String> extra) {
+      var parser = ExperimentConfig.builder();
+      if (config != null) {
+        parser.file(config);
+      }
+      List<String> all = new ArrayList<>(overrides);
+      all.addAll(extra);
+      return parser.overrides(all).build();
+    }
+
+    void writeJson(Object value) {
+      if (json == null) {
+        return;
+      }
+      try {
+        Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .writeValueAsString(value) + "\n");
+        System.err.println("wrote " + json);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + json + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Time training steps of a config on random ids: pairs/s, non-pad tokens/s, achieved GFLOP/s "
+          + "and its share of the TF matmul peak measured in the same run. Prints one JSON line last.")
+  static final class Train implements Runnable {
+    @picocli.CommandLine.Mixin ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--steps", defaultValue = "30", description = "timed steps (default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "untimed steps first (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--no-peak", description = "skip the matmul peak measurement")
+    boolean noPeak;
+
+    @Override
+    public void run() {
+      if (steps < 1 || warmup < 0) {
+        throw new UserException("--steps must be >= 1 and --warmup >= 0 (got " + steps + ", " + warmup + ")");
+      }
+      ExperimentConfig cfg = options.load(List.of());
+      TrainBenchmark.Report report = TrainBenchmark.run(cfg, steps, warmup,
+          noPeak ? new int[0] : MatmulPeak.DEFAULT_SIZES);
+      System.out.println(report.summary());
+      try {
+        System.out.println(new ObjectMapper().writeValueAsString(report.toMap()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      options.writeJson(report.toMap());
+    }
+  }
+
+  @Command(name = "objectives", mixinStandardHelpOptions = true,
+      description = "Time per training step of InfoNCE and Soft-InfoNCE with each estimator (uniform, bm25, "
+          + "simcse, trained online, trained cached) at the config's model and batch, interleaved in one run "
+          + "(the paper's Table 8 analog).")
+  static final class Objectives implements Runnable {
+    @picocli.CommandLine.Mixin ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--reps", defaultValue = "5", description = "interleaved repetitions (default ${DEFAULT-VALUE})")
+    int reps;
+
+    @Option(names = "--steps", defaultValue = "10", description = "timed steps per variant per repetition (default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "untimed steps per variant (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Override
+    public void run() {
+      if (reps < 1 || steps < 1 || warmup < 0) {
+        throw new UserException("--reps and --steps must be >= 1, --warmup >= 0");
+      }
+      ExperimentConfig base = options.load(List.of());
+      double load0 = Stats.loadAverage();
+      List<ObjectiveBenchmark.Row> rows = ObjectiveBenchmark.run(options::load, ObjectiveBenchmark.variants(),
+          reps, steps, warmup);
+      double load1 = Stats.loadAverage();
+      String header = String.format(Locale.ROOT,
+          "model %d layers / hidden %d / %d heads / FF %d / vocab %d, batch %d, query %d + code %d tokens, "
+              + "%d intra-op threads; %d reps x %d steps per variant, interleaved; load average %.1f -> %.1f",
+          base.model().numLayers(), base.model().hiddenSize(), base.model().numHeads(),
+          base.model().intermediateSize(), base.model().vocabSize(), base.train().batchSize(),
+          base.model().maxQueryLength(), base.model().maxCodeLength(), base.train().threads(), reps, steps,
+          load0, load1);
+      System.out.println(header);
+      System.out.print(ObjectiveBenchmark.table(rows));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("setup", header);
+      json.put("rows", ObjectiveBenchmark.toMaps(rows));
+      options.writeJson(json);
+    }
+  }
+
+  @Command(name = "matmul", mixinStandardHelpOptions = true,
+      description = "Dense fp32 matmul GFLOP/s through TF Java (median after warm-up).")
+  static final class Matmul implements Runnable {
+    @Option(names = "--threads", defaultValue = "2", description = "intra-op threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "512,1024,2048", description = "n values (default ${DEFAULT-VALUE})")
+    int[] sizes;
+
+    @Option(names = "--reps", defaultValue = "7", description = "timed products per size (default ${DEFAULT-VALUE})")
+    int reps;
+
+    @Override
+    public void run() {
+      if (threads < 1 || reps < 1) {
+        throw new UserException("--threads and --reps must be >= 1");
+      }
+      System.out.printf(Locale.ROOT, "# %d intra-op threads, load average %.1f%n", threads, Stats.loadAverage());
+      MatmulPeak.measure(sizes, threads, 2, reps).forEach((n, g) ->
+          System.out.printf(Locale.ROOT, "n=%d\t%.1f GFLOP/s%n", n, g));
+    }
+  }
+}
