@@ -9,6 +9,7 @@ import dev.softinfonce.estimator.EstimatorInput;
 import dev.softinfonce.estimator.EstimatorInputs;
 import dev.softinfonce.estimator.EstimatorResources;
 import dev.softinfonce.estimator.Estimators;
+import dev.softinfonce.estimator.PairScorer;
 import dev.softinfonce.estimator.RelevanceEstimator;
 import dev.softinfonce.estimator.SimCseLoss;
 import dev.softinfonce.model.DualEncoder;
@@ -149,6 +150,22 @@ public final class TrainingGraph {
       rb.embeddingCache(cache);
     } else {
       cache = null;
+    }
+    if (est == EstimatorConfig.Name.TRAINED) {
+      // The trained model scores pairs as it was trained to: q·c / τ of its own head. With a cosine model
+      // (normalize, τ = 0.05) the raw q·c lies in [-1, 1] and softmax(sim / t) at the paper's t = 5 would
+      // be flat, i.e. uniform weights; the paper's models score with unnormalised dot products.
+      if (estimatorEncoder != null) {
+        DualEncoder frozenHead = estimatorEncoder; // online: its own scores(), learnt τ included
+        rb.scorer((ops, q2, c2) -> frozenHead.scores(q2, c2)); // [B, B]
+      } else if (res.estimatorModel().learnTemperature()) {
+        throw new IllegalArgumentException("estimator.mode: cached does not support an estimator model with a learnt"
+            + " temperature (model.learn_temperature in " + cfg.estimator().model() + "); use mode online");
+      } else {
+        double scale = 1.0 / res.estimatorModel().temperature();
+        rb.scorer((ops, q2, c2) -> ops.math.mul(PairScorer.dot().scores(ops, q2, c2),
+            ops.constant((float) scale))); // [B, B]
+      }
     }
     estimator = Estimators.create(cfg.estimator(), rb.build());
     relevance = estimator.sim(tf, estimatorInputs()); // [B, B], stopGradient inside
