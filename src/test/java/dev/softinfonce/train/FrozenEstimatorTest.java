@@ -248,4 +248,41 @@ class FrozenEstimatorTest {
     }
     assertTrue(spread > 1e-3, "relevance is constant; the comparison would prove nothing");
   }
+
+  @Test
+  void trainedEstimatorScoresWithTheFrozenModelsTemperature() throws Exception {
+    // A cosine teacher (normalize, τ = 0.05): relevance must be its own head's q·c/τ = 20·cos, not raw
+    // cos in [-1, 1], which softmax(sim / 5) would flatten into uniform weights.
+    Path train = TrainerResumeTest.syntheticCorpus(dir, 120);
+    Path teacher = dir.resolve("cosine-teacher");
+    ExperimentConfig teacherCfg = ExperimentConfig.builder().set("data.train", train.toString())
+        .set("model.vocab_size", 300).set("model.hidden_size", 32).set("model.num_layers", 1)
+        .set("model.num_heads", 2).set("model.intermediate_size", 64).set("model.normalize", true)
+        .set("model.temperature", 0.05)
+        .set("train.output_dir", teacher.toString()).set("train.batch_size", 8).set("train.max_steps", 4)
+        .set("train.progress", false).build();
+    Trainer.of(teacherCfg).messages(m -> {}).run();
+    ExperimentConfig cfg = Trainer.resolveModelFolders(ExperimentConfig.builder().overrides(List.of(
+        "data.train=" + train, "model.vocab_size=300", "model.hidden_size=32", "model.num_layers=1",
+        "model.num_heads=2", "model.intermediate_size=64", "objective.name=soft_infonce", "objective.alpha=1.3",
+        "objective.beta=0.7", "objective.t=5.0", "estimator.name=trained", "estimator.model=" + teacher,
+        "train.batch_size=8")).build());
+    List<Example> examples = Datasets.loadTrain(cfg.data());
+    int[] idx = {1, 30, 77, 12};
+    float[][] rel = relevance(cfg, examples, teacher.resolve(PretrainedCheckpoint.TOKENIZER), idx);
+    try (InferenceModel m = InferenceModel.load(Path.of(cfg.estimator().model()), 8, 1)) {
+      List<Example> picked = java.util.Arrays.stream(idx).mapToObj(examples::get).toList();
+      float[][] q = m.encodeQueries(picked.stream().map(Example::query).toList(), null);
+      float[][] c = m.encodeCodes(picked.stream().map(Example::code).toList(), null);
+      for (int i = 0; i < idx.length; i++) {
+        for (int j = 0; j < idx.length; j++) {
+          double cos = 0;
+          for (int d = 0; d < q[i].length; d++) {
+            cos += q[i][d] * c[j][d];
+          }
+          assertEquals(20 * cos, rel[i][j], 1e-3, "relevance " + i + "," + j);
+        }
+      }
+    }
+  }
 }
