@@ -229,16 +229,7 @@ public final class RetrievalEvaluator {
             }
           }
         }
-        long start = pos;
-        List<String> ids = chunk.ids();
-        int blocks = (nq + 3) / 4;
-        IntStream range = pool != null ? IntStream.range(0, blocks).parallel() : IntStream.range(0, blocks);
-        Runnable work = () -> range.forEach(b -> scoreBlock(st, 4 * b, codes, ids, start));
-        if (pool != null) {
-          pool.submit(work).get();
-        } else {
-          work.run();
-        }
+        scoreChunk(pool, st, codes, chunk.ids(), pos);
         pos += chunk.size();
       }
     } catch (InterruptedException e) {
@@ -370,7 +361,6 @@ public final class RetrievalEvaluator {
       int qi = active.get(a);
       st[a] = QueryState.known(q[qi], goldScore[qi], goldPos[qi], topK);
     }
-    int blocks = (na + 3) / 4;
     long chunkStart = 0;
     ForkJoinPool pool = threads > 1 ? new ForkJoinPool(threads) : null;
     try {
@@ -379,15 +369,7 @@ public final class RetrievalEvaluator {
         for (int j = 0; j < codes.length; j++) {
           codes[j] = prepare(chunk.embeddings()[j]);
         }
-        long start = chunkStart;
-        List<String> ids = chunk.ids();
-        IntStream range = pool != null ? IntStream.range(0, blocks).parallel() : IntStream.range(0, blocks);
-        Runnable work = () -> range.forEach(b -> scoreBlock(st, 4 * b, codes, ids, start));
-        if (pool != null) {
-          pool.submit(work).get();
-        } else {
-          work.run();
-        }
+        scoreChunk(pool, st, codes, chunk.ids(), chunkStart);
         chunkStart += chunk.size();
       }
     } catch (InterruptedException e) {
@@ -411,6 +393,19 @@ public final class RetrievalEvaluator {
     }
     List<RetrievalResult.QueryRank> ranks = ranks(byQuery, goldIds, sources, indexOffset);
     return new Batch(ranks, poolSize);
+  }
+
+  /** Scores one chunk of prepared codes against every query state, 4 queries per block, on {@code pool} if any. */
+  private void scoreChunk(ForkJoinPool pool, QueryState[] st, float[][] codes, List<String> ids, long start)
+      throws InterruptedException, ExecutionException {
+    int blocks = (st.length + 3) / 4;
+    IntStream range = pool != null ? IntStream.range(0, blocks).parallel() : IntStream.range(0, blocks);
+    Runnable work = () -> range.forEach(b -> scoreBlock(st, 4 * b, codes, ids, start));
+    if (pool != null) {
+      pool.submit(work).get();
+    } else {
+      work.run();
+    }
   }
 
   /** Per-query outcome from the final states ({@code null} state = skipped, gold not in the pool). */
