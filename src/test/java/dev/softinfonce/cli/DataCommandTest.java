@@ -18,19 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class DataCommandTest {
-  private static final Path SHARED = sharedData();
-  private static final Path RUBY_TEST = SHARED.resolve("codesearchnet-ruby/test.jsonl");
+  private static final Path SHARED = dev.softinfonce.data.TestData.SHARED;
+  private static final Path RUBY_TEST = dev.softinfonce.data.TestData.RUBY_TEST;
   private static final Path COSQA = SHARED.resolve("cosqa");
-
-  /** -Dsoftinfonce.data=DIR, else ../shared/data beside a clone, else /work/shared/data. */
-  private static Path sharedData() {
-    String prop = System.getProperty("softinfonce.data");
-    if (prop != null) {
-      return Path.of(prop);
-    }
-    Path sibling = Path.of("../shared/data");
-    return Files.isDirectory(sibling) ? sibling : Path.of("/work/shared/data");
-  }
 
   @TempDir Path tmp;
 

@@ -46,7 +46,7 @@ class ExportSearchCommandsTest {
     assertTrue(ex.out().contains("exported " + ckpt + " -> " + base.resolve("1")), ex.out());
     assertTrue(Files.isRegularFile(base.resolve("1/saved_model.pb")));
 
-    Path ruby = Path.of("/work/shared/data/codesearchnet-ruby/test.jsonl");
+    Path ruby = dev.softinfonce.data.TestData.RUBY_TEST;
     Path pool;
     if (Files.isRegularFile(ruby)) { // the first 200 records of the real sample
       pool = Files.write(tmp.resolve("pool.jsonl"), Files.readAllLines(ruby).subList(0, 200));

@@ -19,7 +19,7 @@ import picocli.CommandLine;
 /** {@code softinfonce tokenizer train} end to end: statistics printed, file loadable, errors exit 2. */
 class TokenizerCommandTest {
 
-  static final String RUBY_VALID = "/work/shared/data/codesearchnet-ruby/valid.jsonl";
+  static final String RUBY_VALID = dev.softinfonce.data.TestData.RUBY_VALID.toString();
 
   @Test
   void trainsAndPrintsStatistics(@TempDir Path dir) throws Exception {

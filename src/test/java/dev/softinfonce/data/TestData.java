@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Paths of the real sample files and helpers to write altered copies. */
-final class TestData {
+public final class TestData {
   /** -Dsoftinfonce.data=DIR, else ../shared/data beside a clone, else /work/shared/data. */
-  static final Path SHARED = sharedData();
-  static final Path RUBY_TEST = SHARED.resolve("codesearchnet-ruby/test.jsonl");
-  static final Path RUBY_VALID = SHARED.resolve("codesearchnet-ruby/valid.jsonl");
-  static final Path COSQA_DEV = SHARED.resolve("cosqa/cosqa-retrieval-dev-500.json");
-  static final Path COSQA_POOL = SHARED.resolve("cosqa/code_idx_map.txt");
+  public static final Path SHARED = sharedData();
+  public static final Path RUBY_TEST = SHARED.resolve("codesearchnet-ruby/test.jsonl");
+  public static final Path RUBY_VALID = SHARED.resolve("codesearchnet-ruby/valid.jsonl");
+  public static final Path COSQA_DEV = SHARED.resolve("cosqa/cosqa-retrieval-dev-500.json");
+  public static final Path COSQA_POOL = SHARED.resolve("cosqa/code_idx_map.txt");
 
   private TestData() {}
 

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TrainedTokenizerTest {
 
-  static final Path RUBY_VALID = Path.of("/work/shared/data/codesearchnet-ruby/valid.jsonl");
-  static final Path RUBY_TEST = Path.of("/work/shared/data/codesearchnet-ruby/test.jsonl");
+  static final Path RUBY_VALID = dev.softinfonce.data.TestData.RUBY_VALID;
+  static final Path RUBY_TEST = dev.softinfonce.data.TestData.RUBY_TEST;
 
   /** A small code-search corpus: docstrings and code in a few languages' styles. */
   static final List<String> CORPUS = List.of(
