@@ -164,6 +164,11 @@ public final class ConfigParser {
         throw new ConfigException(key, key + ": " + message + " (" + src + ")");
       }
     }
+
+    /** Whether {@code key} was given (file, {@code --set} or builder) rather than left at its default. */
+    public boolean isSet(String key) {
+      return raw.containsKey(key);
+    }
   }
 
   private Record buildSection(String section, Class<? extends Record> type) {

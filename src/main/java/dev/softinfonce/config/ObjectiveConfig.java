@@ -57,6 +57,10 @@ public record ObjectiveConfig(
   void validate(ConfigParser.Checker check) {
     check.require(!symmetric || name == Name.INFONCE || name == Name.SOFT_INFONCE, "objective.symmetric",
         "is only defined for infonce and soft_infonce, not " + ConfigParser.yamlName(name));
+    // SimCSE's temperature is objective.t (0.07 in the reference); the general default 1.0 would train a
+    // different, much softer objective without a word, so it must be given.
+    check.require(name != Name.SIMCSE || check.isSet("objective.t"), "objective.t",
+        "must be set for simcse (the reference uses 0.07: cosine / t)");
     check.require(!maskDuplicates || name != Name.SIMCSE, "objective.mask_duplicates",
         "is not available for simcse (it compares code; SimCSE reads docstrings only)");
   }

@@ -133,4 +133,13 @@ class ConfigParserTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(p, List.of()));
     assertTrue(e.getMessage().startsWith(p + ":"), e.getMessage());
   }
+
+  @Test
+  void simcseNeedsAnExplicitTemperature() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ExperimentConfig.builder().set("objective.name", "simcse").build());
+    assertEquals("objective.t", e.key());
+    assertEquals(0.07, ExperimentConfig.builder().set("objective.name", "simcse").set("objective.t", 0.07).build()
+        .objective().t());
+  }
 }
