@@ -349,12 +349,8 @@ public final class ExperimentRunner {
     Path tok = dir.resolve("tokenizer.json");
     if (!Files.isRegularFile(tok)) {
       try {
-        TokenizerTrainer trainer = TokenizerTrainer.builder().vocabSize(cfg.model().vocabSize()).build();
-        trainer.addJsonl(Path.of(cfg.data().train()));
-        TokenizerTrainer.Result r = trainer.train();
-        Path tmp = dir.resolve("tokenizer.json.tmp");
-        r.vocabulary().write(tmp);
-        Files.move(tmp, tok, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        TokenizerTrainer.Result r = TokenizerTrainer.trainOnCorpus(Path.of(cfg.data().train()),
+            cfg.model().vocabSize(), tok);
         out.accept(String.format(Locale.ROOT, "tokenizer: %d tokens trained on %d texts -> %s (shared by all runs)",
             r.vocabulary().size(), r.texts(), tok));
       } catch (IOException e) {

@@ -81,10 +81,8 @@ public final class Quickstart {
     try {
       Files.createDirectories(workDir);
       if (!Files.isRegularFile(tok)) {
-        TokenizerTrainer trainer = TokenizerTrainer.builder().vocabSize(cfg.model().vocabSize()).build();
-        trainer.addJsonl(Path.of(cfg.data().train()));
-        TokenizerTrainer.Result r = trainer.train();
-        r.vocabulary().write(tok);
+        TokenizerTrainer.Result r = TokenizerTrainer.trainOnCorpus(Path.of(cfg.data().train()),
+            cfg.model().vocabSize(), tok);
         out.accept(String.format(Locale.ROOT, "tokenizer: %d tokens trained on %d texts (unknown rate %.4f%%) -> %s",
             r.vocabulary().size(), r.texts(), 100 * r.unknownRate(), tok));
       }

@@ -75,6 +75,23 @@ public final class TokenizerTrainer {
   }
 
   /**
+   * The default tokenizer of a corpus: trains on the {@code docstring_tokens} and {@code code_tokens} of
+   * {@code jsonl} with the default settings and {@code vocabSize} tokens, and writes {@code target}
+   * atomically (temp file, then rename), so a killed run never leaves half a tokenizer.json.
+   */
+  public static Result trainOnCorpus(Path jsonl, int vocabSize, Path target) throws java.io.IOException {
+    TokenizerTrainer trainer = builder().vocabSize(vocabSize).build();
+    trainer.addJsonl(jsonl);
+    Result r = trainer.train();
+    java.nio.file.Files.createDirectories(target.toAbsolutePath().getParent());
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    r.vocabulary().write(tmp);
+    java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return r;
+  }
+
+  /**
    * Streams {@code docstring_tokens} and {@code code_tokens} of a CodeSearchNet-style jsonl file.
    *
    * @return texts read from this file

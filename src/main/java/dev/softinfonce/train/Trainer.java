@@ -440,10 +440,8 @@ public final class Trainer {
         if (cfg.data().train() == null) {
           throw new IllegalArgumentException("data.train is not set");
         }
-        var result = dev.softinfonce.text.TokenizerTrainer.builder().vocabSize(cfg.model().vocabSize()).build();
-        result.addJsonl(Path.of(cfg.data().train()));
-        var trained = result.train();
-        trained.vocabulary().write(target);
+        var trained = dev.softinfonce.text.TokenizerTrainer.trainOnCorpus(Path.of(cfg.data().train()),
+            cfg.model().vocabSize(), target);
         out.accept("tokenizer: trained " + trained.vocabulary().size() + " tokens on " + cfg.data().train()
             + " -> " + target);
       }
