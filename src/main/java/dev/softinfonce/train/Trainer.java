@@ -173,9 +173,12 @@ public final class Trainer {
       long[] codeHashes = CodeHash.of(train.stream().map(Example::code).toList());
       Batcher batcher = Batcher.of(train, cfg.train().batchSize(), cfg.train().seed());
       EstimatorSide est = EstimatorSide.prepare(cfg, train, qTok);
-      TokenizedBatch bm25Docs = cfg.estimator().field() == EstimatorConfig.Bm25Field.CODE && codes != null
-          ? codes.all() : queries.all();
-      double avgdl = DocumentLengths.average(bm25Docs.ids(), bm25Docs.mask(), specialIds(qTok));
+      double avgdl = Double.NaN; // BM25's average document length: only BM25 reads it, so only BM25 pays for it
+      if (cfg.estimator().name() == EstimatorConfig.Name.BM25) {
+        TokenizedBatch docs = cfg.estimator().field() == EstimatorConfig.Bm25Field.CODE && codes != null
+            ? codes.all() : queries.all();
+        avgdl = DocumentLengths.average(docs.ids(), docs.mask(), specialIds(qTok));
+      }
       try (Graph g = new Graph()) {
         TrainingGraph tg = TrainingGraph.build(g, cfg, new TrainingGraph.Resources(specialIds(qTok), avgdl,
             train.size(), est.model));

@@ -63,7 +63,7 @@ public final class TrainingGraph {
    * What the graph needs besides the config.
    *
    * @param specialIds token ids BM25 ignores (the tokenizer's special tokens and padding)
-   * @param averageDocumentLength BM25's avgdl over the training set (its docstrings, or code)
+   * @param averageDocumentLength BM25's avgdl over the training set (its docstrings, or code); NaN if not BM25
    * @param trainSize number of training examples (rows of the cached trained-model tables)
    * @param estimatorModel model config of the frozen estimator encoder (simcse / trained), else null
    */
@@ -132,7 +132,10 @@ public final class TrainingGraph {
     boolean frozen = est == EstimatorConfig.Name.SIMCSE
         || (est == EstimatorConfig.Name.TRAINED && cfg.estimator().mode() == EstimatorConfig.Mode.ONLINE);
     EstimatorResources.Builder rb = EstimatorResources.builder()
-        .averageDocumentLength(res.averageDocumentLength()).ignoredTokenIds(res.specialIds());
+        .ignoredTokenIds(res.specialIds());
+    if (!Double.isNaN(res.averageDocumentLength())) { // NaN: not computed (only BM25 needs it)
+      rb.averageDocumentLength(res.averageDocumentLength());
+    }
     if (frozen) {
       estimatorQueryIds = ids("estimator_query_ids");
       estimatorQueryMask = ids("estimator_query_mask");
