@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
 import dev.softinfonce.config.PretrainedStart;
-import dev.softinfonce.data.SourcesJarResolver;
+import dev.softinfonce.javacorpus.SourcesJarResolver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
