@@ -33,9 +33,6 @@ public final class Quickstart {
       List.of("soft_infonce (bm25)", "objective.name=soft_infonce", "objective.alpha=1.5", "objective.beta=0.5",
           "objective.t=1.0", "estimator.name=bm25"));
 
-  /** Token limit for the BM25 baseline's texts: effectively untruncated. */
-  static final int BM25_MAX_TOKENS = 8192;
-
   private final ExperimentConfig base;
   private final Consumer<String> out;
   private final Path workDir;
@@ -105,8 +102,8 @@ public final class Quickstart {
 
   private RunOutcome bm25(ExperimentConfig cfg, QuerySet test) {
     // BM25 indexes whole methods and whole queries (no truncation): the baseline users would run.
-    try (Tokenizer q = Tokenizer.load(Path.of(cfg.model().tokenizer()), BM25_MAX_TOKENS);
-         Tokenizer c = Tokenizer.load(Path.of(cfg.model().tokenizer()), BM25_MAX_TOKENS)) {
+    try (Tokenizer q = Tokenizer.load(Path.of(cfg.model().tokenizer()), Bm25Retriever.MAX_TOKENS);
+         Tokenizer c = Tokenizer.load(Path.of(cfg.model().tokenizer()), Bm25Retriever.MAX_TOKENS)) {
       RetrievalResult r = new Bm25Retriever(1.2, 0.75).evaluate(test, q, c, RetrievalEvaluator.fromConfig(cfg.eval()),
           cfg.eval().maxQueries());
       return new RunOutcome("bm25 (lexical baseline)", null, r.metrics(), 0, null);
