@@ -1,4 +1,4 @@
-package dev.softinfonce.data;
+package dev.softinfonce.javacorpus;
 
 import com.github.javaparser.ast.comments.JavadocComment;
 import com.github.javaparser.javadoc.description.JavadocDescription;

@@ -1,4 +1,4 @@
-package dev.softinfonce.data;
+package dev.softinfonce.javacorpus;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.softinfonce.data;
+package dev.softinfonce.javacorpus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.softinfonce.data;
+package dev.softinfonce.javacorpus;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

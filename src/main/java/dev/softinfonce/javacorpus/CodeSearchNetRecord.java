@@ -1,4 +1,4 @@
-package dev.softinfonce.data;
+package dev.softinfonce.javacorpus;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

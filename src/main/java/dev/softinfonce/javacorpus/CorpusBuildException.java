@@ -1,4 +1,4 @@
-package dev.softinfonce.data;
+package dev.softinfonce.javacorpus;
 
 /**
  * A failure of the Java corpus builder caused by its inputs (an unknown Maven artifact, a checksum

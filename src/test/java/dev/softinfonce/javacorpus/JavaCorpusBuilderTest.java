@@ -1,6 +1,6 @@
-package dev.softinfonce.data;
+package dev.softinfonce.javacorpus;
 
-import static dev.softinfonce.data.JavaCorpusFixture.lineOf;
+import static dev.softinfonce.javacorpus.JavaCorpusFixture.lineOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
