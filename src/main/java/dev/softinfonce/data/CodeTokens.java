@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * Raw source code into the lexical tokens a {@code code_tokens} field holds, so that a client can send
  * code as written and the model sees what it was trained on ({@code code_tokens} joined by spaces). A
- * Java method or other class member is lexed by JavaParser exactly as {@link MethodExtractor} builds the
+ * Java method or other class member is lexed by JavaParser exactly as {@code javacorpus.MethodExtractor} builds the
  * Java corpus (tokens without whitespace and comments); anything else (other languages, fragments) by a
  * small language-neutral lexer: string literals, identifiers, numbers, common multi-character operators
  * and single punctuation, with {@code //}, {@code /* *}{@code /} and {@code #} comments dropped, close to

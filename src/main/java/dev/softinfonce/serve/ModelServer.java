@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.softinfonce.data.CodeTokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
 import org.tensorflow.Result;
 import org.tensorflow.Tensor;
 import org.tensorflow.proto.SignatureDef;
-import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
 
 /**
@@ -423,7 +421,7 @@ public final class ModelServer implements AutoCloseable {
       if (kind.equals("query")) {
         e = model.encodeQueries(in);
       } else {
-        e = model.encodeCodes(in.stream().map(c -> codeText(model, c)).toList());
+        e = model.encodeCodes(in.stream().map(c -> ExportTokenizers.trainedCodeText(model.info(), c)).toList());
       }
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("model_version", Long.toString(l.version()));
@@ -438,14 +436,6 @@ public final class ModelServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /**
-   * Code as the model was trained on it: when the code tower read {@code code_tokens}, the raw code is
-   * lexed into those tokens and joined by spaces (what the data readers feed the trainer).
-   */
-  static String codeText(ServingModel model, String raw) {
-    return "code_tokens".equals(model.info().codeField()) ? CodeTokens.joined(raw) : raw;
   }
 
   private Map<String, Object> postSearch(String name, OptionalLong version, byte[] body) {

@@ -301,6 +301,52 @@ class ModelServerTest {
     assertEquals(1, ok(post(server, p, "{\"inputs\": {" + ids + "}}")).get("outputs").size());
   }
 
+  @Test
+  void javaClientTokenizesLocallyAndCallsPredict() throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + server.port() + "/");
+    try (TfServingClient c = TfServingClient.connect(uri, "tiny", model.getParent())) {
+      assertEquals(1, c.version());
+      List<String> qs = new ArrayList<>();
+      for (int i = 0; i < TfServingClient.BATCH + 6; i++) { // two :predict calls
+        qs.add(i % 2 == 0 ? "read a file " + i : "parse json data");
+      }
+      float[][] q = c.encodeQueries(qs);
+      assertEquals(qs.size(), q.length);
+      float[][] expected = direct.encodeQueries(qs.subList(0, 10)).vectors();
+      for (int i = 0; i < 10; i++) {
+        assertArrayEquals(expected[i], q[i], 1e-5f);
+      }
+      float[][] code = c.encodeCode(TinyExport.CODES); // raw code: lexed into code_tokens as in training
+      for (int i = 0; i < code.length; i++) {
+        assertArrayEquals(index.searcher().index().vector(i), code[i], 1e-5f, "code " + i);
+      }
+      float[][] s = c.score(List.of("read a file", "sort"), TinyExport.CODES.subList(0, 3)); // [2, 3]
+      float[][] qe = c.encodeQueries(List.of("read a file", "sort"));
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 3; j++) {
+          double dot = 0;
+          for (int d = 0; d < qe[i].length; d++) {
+            dot += (double) qe[i][d] * code[j][d];
+          }
+          assertEquals(dot * direct.info().scoreScale(), s[i][j], 1e-4);
+        }
+      }
+    }
+    // a local export of another version than the server's: the pinned request is refused, not mis-tokenized
+    Path other = java.nio.file.Files.createDirectories(root.resolve("other"))
+        .resolve("5");
+    try (var files = java.nio.file.Files.walk(model)) {
+      for (Path f : files.toList()) {
+        java.nio.file.Files.copy(f, other.resolve(model.relativize(f).toString()));
+      }
+    }
+    try (TfServingClient c = TfServingClient.connect(uri, "tiny", other)) {
+      ApiException e = assertThrows(ApiException.class, () -> c.encodeQueries(List.of("read")));
+      assertEquals(404, e.httpStatus());
+      assertTrue(e.getMessage().contains("Specific(tiny, 5)"), e.getMessage());
+    }
+  }
+
   /** Writes raw bytes to the server and returns what it answers (or "" when it closes without answering). */
   static String raw(ModelServer s, String request) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", s.port())) {
