@@ -5,6 +5,8 @@ import dev.softinfonce.data.QuerySet;
 import dev.softinfonce.data.ReadOptions;
 import dev.softinfonce.eval.ModelEvaluation;
 import dev.softinfonce.eval.RetrievalResult;
+import dev.softinfonce.export.ModelCard;
+import java.nio.file.Files;
 import dev.softinfonce.model.TextEmbedder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +52,11 @@ final class EvalCommand implements Callable<Integer> {
           (System.nanoTime() - t0) / 1e9);
       System.out.printf("R@1=%.4f R@5=%.4f R@10=%.4f NDCG@10=%.4f (rank cut-off %d)%n", x.recallAt1(), x.recallAt5(),
           x.recallAt10(), x.ndcgAt10(), x.rankCutoff());
+      if (Files.isRegularFile(model.resolve("config.yaml")) && !Files.isRegularFile(model.resolve("saved_model.pb"))) {
+        String split = queries.getFileName().toString().replaceAll("\\.jsonl?$", "");
+        ModelCard.recordEvaluation(model, split, x, queries.toString()); // read by the model card of its exports
+        System.out.println("recorded " + model.resolve(ModelCard.EVAL_PREFIX + split + ".json"));
+      }
       if (out != null) {
         r.writeJson(out);
         System.out.println("wrote " + out);
