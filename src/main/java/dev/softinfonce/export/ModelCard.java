@@ -10,6 +10,7 @@ import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
 import dev.softinfonce.data.Datasets;
 import dev.softinfonce.eval.RetrievalResult;
+import dev.softinfonce.text.Tokenizer;
 import dev.softinfonce.train.Checkpoints;
 import dev.softinfonce.train.TrainState;
 import java.io.IOException;
@@ -151,11 +152,30 @@ public final class ModelCard {
     s.append("```bash\ntensorflow_model_server --rest_api_port=8501 --model_name=").append(modelName)
         .append(" --model_base_path=$PWD/savedmodels/").append(modelName).append("\n")
         .append("# or: softinfonce serve --model-base-path savedmodels/").append(modelName).append("\n")
-        .append("curl -s -X POST http://localhost:8501/v1/models/").append(modelName).append(":predict -d '{\n")
-        .append("  \"signature_name\": \"encode_query\",\n")
-        .append("  \"inputs\": {\"input_ids\": [[<ids from tokenizer.json>]], \"attention_mask\": [[1, ...]]}}'\n")
-        .append("# -> {\"outputs\": [[").append(info.embeddingDim()).append(" floats]]}\n```\n");
+        .append("curl -s -X POST http://localhost:8501/v1/models/").append(modelName).append(":predict -d '")
+        .append(exampleRequest(ck.tokenizer(), info.maxQueryLength())).append("'\n")
+        .append("# -> {\"outputs\": [[").append(info.embeddingDim()).append(" floats]]}\n```\n\n")
+        .append("(ids of the query \"").append(EXAMPLE_QUERY).append("\" from this model's tokenizer.json)\n");
     return s.toString();
+  }
+
+  /** The query of the card's example request. */
+  public static final String EXAMPLE_QUERY = "read a file into a string";
+
+  /** A columnar encode_query request for {@link #EXAMPLE_QUERY}, tokenized with the shipped tokenizer. */
+  static String exampleRequest(Path tokenizerJson, int maxQueryLength) {
+    try (Tokenizer t = Tokenizer.load(tokenizerJson, maxQueryLength)) {
+      int[] ids = t.ids(EXAMPLE_QUERY);
+      int[] mask = new int[ids.length];
+      java.util.Arrays.fill(mask, 1);
+      return "{\"signature_name\": \"encode_query\", \"inputs\": {\"input_ids\": [" + join(ids)
+          + "], \"attention_mask\": [" + join(mask) + "]}}";
+    }
+  }
+
+  private static String join(int[] v) {
+    return "[" + java.util.Arrays.stream(v).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(", "))
+        + "]";
   }
 
   private static String fileAndCount(String file, DataConfig d) {
