@@ -69,7 +69,12 @@ final class ServeCommand implements Runnable {
       if (index == null) {
         throw new UserException("give --model-base-path savedmodels/NAME (and optionally --index FILE)");
       }
-      Path model = Path.of(CodeIndex.load(index).header().model());
+      Path model;
+      try {
+        model = Path.of(CodeIndex.load(index).header().model());
+      } catch (SearchException e) {
+        throw new UserException(e.getMessage(), e);
+      }
       base = Files.isRegularFile(model.resolve("saved_model.pb")) ? model.getParent() : model;
     }
     String name = modelName != null ? modelName : base.toAbsolutePath().normalize().getFileName().toString();
