@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Rank the whole codebase for every query (CodeXGLUE protocol: gold matched by url, reciprocal rank 0 "
-        + "beyond rank 1000) and print MRR, R@1/5/10 and NDCG@10; the last line is mrr=<x>.")
+        + "beyond rank 1000) and print MRR, R@1/5/10 and NDCG@10; the last line is mrr=<x>. For a checkpoint folder the "
+        + "result is also recorded as CHECKPOINT/eval-<queries file name>.json, which the model card of its exports states.")
 final class EvalCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR",
       description = "a checkpoint folder (trainer or model import) or an exported SavedModel version folder")
