@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.softinfonce.config.DataConfig;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.config.Precision;
 import dev.softinfonce.data.Datasets;
 import dev.softinfonce.eval.RetrievalResult;
 import dev.softinfonce.text.Tokenizer;
@@ -27,7 +28,7 @@ import java.util.TreeMap;
 /**
  * The model card of an export, {@code assets.extra/README.md}: where the model started (init), what it
  * was trained on (files, pair counts, libraries), with which objective and estimator and their
- * hyper-parameters, precision and steps, its validation and test metrics with the pool sizes, the
+ * hyper-parameters, precision (training and serving) and steps, its validation and test metrics with the pool sizes, the
  * signatures and an example request. Every figure is read from what the run recorded: the checkpoint's
  * {@code state.json} (step, the validation metrics of that step), the {@code eval-<split>.json} files
  * that evaluations leave beside the checkpoint ({@link #recordEvaluation}), the training file and the
@@ -66,7 +67,7 @@ public final class ModelCard {
   }
 
   /** The card's Markdown for an export of {@code ck} as {@code modelName} version {@code version}. */
-  public static String render(CheckpointDir ck, ServingInfo info, String modelName, int version) {
+  public static String render(CheckpointDir ck, ServingInfo info, String modelName, int version, Precision serving) {
     ExperimentConfig cfg = ck.config();
     ModelConfig m = cfg.model();
     StringBuilder s = new StringBuilder();
@@ -85,7 +86,8 @@ public final class ModelCard {
         .append("\n");
     s.append("- Similarity: ").append(info.similarity()).append(", score = q·c × ").append(fmt(info.scoreScale()))
         .append(m.learnTemperature() ? " (learnt temperature)" : " (1/τ, τ = " + fmt(m.temperature()) + ")").append("\n");
-    s.append("- Precision: float32 weights and activations (training and export)\n");
+    s.append("- Precision: trained ").append(describe(cfg.train().precision())).append("; this export computes ")
+        .append(describe(serving)).append(" (weights, inputs and outputs are float32 either way)\n");
     s.append("- Max lengths: query ").append(info.maxQueryLength()).append(" tokens, code ").append(info.maxCodeLength())
         .append(" tokens (longer text is truncated, as in training); code read from `").append(info.codeField())
         .append("`\n\n");
@@ -267,6 +269,11 @@ public final class ModelCard {
       return out;
     }
     return out;
+  }
+
+  private static String describe(Precision p) {
+    return p == Precision.BF16 ? "bf16 (mixed: bfloat16 matmuls, float32 variables, softmax, norms and scores)"
+        : "fp32";
   }
 
   private static String count(Double v) {

@@ -411,7 +411,8 @@ public final class Trainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write validation snapshot " + snap, e);
     }
-    try (InferenceModel m = InferenceModel.load(snap, cfg.eval().batchSize(), cfg.train().threads())) {
+    try (InferenceModel m = InferenceModel.load(snap, cfg.eval().batchSize(), cfg.train().threads(),
+        cfg.eval().precision())) {
       return ModelEvaluation.evaluate(m, valid, cfg.eval(), null);
     } finally {
       deleteTree(snap);

@@ -49,7 +49,7 @@ class ModelCardTest {
     assertTrue(card.contains("Steps: 602 (epoch 2)"), card);
     assertTrue(card.contains("| valid (at this checkpoint) | 2475 | 4238 | 0.3602 | 0.2500 | - | 0.6100 | - |"), card);
     assertTrue(card.contains("| 2314 | 5474 | 0.3844 | 0.2697 | 0.5000 | 0.6124 | 0.4400 |"), card);
-    assertTrue(card.contains("float32"), card);
+    assertTrue(card.contains("Precision: trained fp32; this export computes fp32"), card);
     assertTrue(card.contains("encode_query") && card.contains(":predict"), card);
 
     String abs = root.toAbsolutePath().toString();
