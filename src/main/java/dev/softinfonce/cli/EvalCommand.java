@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
         + "result is also recorded as CHECKPOINT/eval-<queries file name>.json, which the model card of its exports states.")
 final class EvalCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR",
-      description = "a checkpoint folder (trainer or model import) or an exported SavedModel version folder")
+      description = "a checkpoint folder (trainer or model import), an exported SavedModel version folder, a named"
+          + " start (pretrained:NAME, zero-shot) or a Hugging Face folder")
   Path model;
 
   @Option(names = "--queries", required = true, paramLabel = "FILE", description = "queries with gold url (jsonl, or CoSQA json)")
