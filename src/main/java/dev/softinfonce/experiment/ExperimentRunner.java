@@ -1,5 +1,6 @@
 package dev.softinfonce.experiment;
 
+import dev.softinfonce.corpus.CorpusTokenizer;
 import dev.softinfonce.config.ConfigParser;
 import dev.softinfonce.config.EstimatorConfig;
 import dev.softinfonce.config.ExperimentConfig;
@@ -12,7 +13,6 @@ import dev.softinfonce.eval.RetrievalEvaluator;
 import dev.softinfonce.eval.RetrievalResult;
 import dev.softinfonce.model.InferenceModel;
 import dev.softinfonce.text.Tokenizer;
-import dev.softinfonce.text.TokenizerTrainer;
 import dev.softinfonce.train.Checkpoints;
 import dev.softinfonce.train.Trainer;
 import java.io.IOException;
@@ -346,19 +346,10 @@ public final class ExperimentRunner {
     if (cfg.model().tokenizer() != null) {
       return cfg;
     }
-    Path tok = dir.resolve("tokenizer.json");
-    if (!Files.isRegularFile(tok)) {
-      try {
-        TokenizerTrainer.Result r = TokenizerTrainer.trainOnCorpus(Path.of(cfg.data().train()),
-            cfg.model().vocabSize(), tok);
-        out.accept(String.format(Locale.ROOT, "tokenizer: %d tokens trained on %d texts -> %s (shared by all runs)",
-            r.vocabulary().size(), r.texts(), tok));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + tok, e);
-      }
-    }
+    Path tok = CorpusTokenizer.shared(cfg.data(), cfg.model().vocabSize(), dir.resolve("tokenizer.json"), out);
     return cfg.toBuilder().set("model.tokenizer", tok.toString()).build();
   }
+
 
   private QuerySet test(ExperimentConfig base) {
     if (test == null) {

@@ -1,5 +1,6 @@
 package dev.softinfonce.experiment;
 
+import dev.softinfonce.corpus.CorpusTokenizer;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.data.Datasets;
 import dev.softinfonce.data.QuerySet;
@@ -9,7 +10,6 @@ import dev.softinfonce.eval.RetrievalEvaluator;
 import dev.softinfonce.eval.RetrievalResult;
 import dev.softinfonce.model.InferenceModel;
 import dev.softinfonce.text.Tokenizer;
-import dev.softinfonce.text.TokenizerTrainer;
 import dev.softinfonce.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,20 +77,10 @@ public final class Quickstart {
     if (cfg.model().tokenizer() != null) {
       return cfg;
     }
-    Path tok = workDir.resolve("tokenizer.json");
-    try {
-      Files.createDirectories(workDir);
-      if (!Files.isRegularFile(tok)) {
-        TokenizerTrainer.Result r = TokenizerTrainer.trainOnCorpus(Path.of(cfg.data().train()),
-            cfg.model().vocabSize(), tok);
-        out.accept(String.format(Locale.ROOT, "tokenizer: %d tokens trained on %d texts (unknown rate %.4f%%) -> %s",
-            r.vocabulary().size(), r.texts(), 100 * r.unknownRate(), tok));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + tok, e);
-    }
+    Path tok = CorpusTokenizer.shared(cfg.data(), cfg.model().vocabSize(), workDir.resolve("tokenizer.json"), out);
     return cfg.toBuilder().set("model.tokenizer", tok.toString()).build();
   }
+
 
   private RunOutcome evaluate(String name, Path checkpoint, ExperimentConfig cfg, QuerySet test, double seconds,
       Double validMrr) {
