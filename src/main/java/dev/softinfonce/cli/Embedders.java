@@ -19,6 +19,7 @@ final class Embedders {
       throw new UserException("--model " + dir + ": no such folder");
     }
     // A training run folder means its best (else newest) checkpoint.
-    return InferenceModel.load(Checkpoints.resolveModel(dir, "--model"), cfg.eval().batchSize(), cfg.train().threads());
+    return InferenceModel.load(Checkpoints.resolveModel(dir, "--model"), cfg.eval().batchSize(), cfg.train().threads(),
+        cfg.eval().precision());
   }
 }

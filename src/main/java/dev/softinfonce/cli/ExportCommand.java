@@ -1,5 +1,6 @@
 package dev.softinfonce.cli;
 
+import dev.softinfonce.config.Precision;
 import dev.softinfonce.export.ExportException;
 import dev.softinfonce.export.SavedModelExporter;
 import java.nio.file.Path;
@@ -30,10 +31,16 @@ final class ExportCommand implements Runnable {
       description = "integer version folder (default: one more than the highest existing, 1 if none)")
   Integer version;
 
+  @Option(names = "--precision", paramLabel = "fp32|bf16",
+      description = "serving graph compute (default: the checkpoint's export.precision); bf16 = bf16 matmuls, "
+          + "fp32 inputs, outputs and variables")
+  String precision;
+
   @Override
   public void run() {
     try {
-      var e = new SavedModelExporter().export(checkpoint, out, version);
+      var e = new SavedModelExporter().export(checkpoint, out, version, precision == null ? null
+          : ModelCommand.enumOf(Precision.class, precision, "--precision"));
       System.out.printf("exported %s -> %s (embedding dim %d, %s similarity, score scale %.6g; reload check max abs diff %.2g)%n",
           checkpoint, e.versionDir(), e.info().embeddingDim(), e.info().similarity(), e.info().scoreScale(),
           e.selfCheckMaxAbsDiff());

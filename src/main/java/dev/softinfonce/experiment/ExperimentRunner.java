@@ -124,7 +124,8 @@ public final class ExperimentRunner {
     require(best != null, what + ": the run left no checkpoint in " + runDir);
     long e0 = System.nanoTime();
     RetrievalResult.Metrics m;
-    try (InferenceModel model = InferenceModel.load(best, cfg.eval().batchSize(), cfg.train().threads())) {
+    try (InferenceModel model = InferenceModel.load(best, cfg.eval().batchSize(), cfg.train().threads(),
+        cfg.eval().precision())) {
       m = ModelEvaluation.evaluate(model, test(base), cfg.eval(), null).metrics();
     }
     double evalSeconds = (System.nanoTime() - e0) / 1e9;

@@ -84,7 +84,8 @@ public final class Quickstart {
 
   private RunOutcome evaluate(String name, Path checkpoint, ExperimentConfig cfg, QuerySet test, double seconds,
       Double validMrr) {
-    try (InferenceModel m = InferenceModel.load(checkpoint, cfg.eval().batchSize(), cfg.train().threads())) {
+    try (InferenceModel m = InferenceModel.load(checkpoint, cfg.eval().batchSize(), cfg.train().threads(),
+        cfg.eval().precision())) {
       RetrievalResult r = ModelEvaluation.evaluate(m, test, cfg.eval(), null);
       out.accept(String.format(Locale.ROOT, "%s: test %s (checkpoint %s, chosen on valid)", name, r.summary(),
           checkpoint.getFileName()));

@@ -123,7 +123,7 @@ public final class TrainingGraph {
     sameCode = tf.withName("same_code").placeholder(TBool.class, Placeholder.shape(Shape.of(-1, -1)));
     stepSeed = Dropout.stepSeed(tf);
 
-    encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed());
+    encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed(), "", cfg.train().precision());
     SimCseLoss simcse = simcse(cfg) ? new SimCseLoss(cfg.objective().t()) : null;
     if (simcse != null) {
       // Each call adds new dropout sites (Dropout counts them), so the two views draw different masks.
@@ -150,7 +150,8 @@ public final class TrainingGraph {
       estimatorQueryMask = ids("estimator_query_mask");
       estimatorCodeIds = ids("estimator_code_ids");
       estimatorCodeMask = ids("estimator_code_mask");
-      estimatorEncoder = new DualEncoder(tf, res.estimatorModel(), false, 0, ESTIMATOR_PREFIX);
+      estimatorEncoder = new DualEncoder(tf, res.estimatorModel(), false, 0, ESTIMATOR_PREFIX,
+          cfg.train().precision());
       rb.sentenceEncoder(estimatorEncoder::encodeQuery)
           .queryEncoder(estimatorEncoder::encodeQuery).codeEncoder(estimatorEncoder::encodeCode);
     } else {
@@ -196,7 +197,7 @@ public final class TrainingGraph {
       weightStats = objective.weightStats(tf, scores, rel, sameCode);
     }
     if (simcse == null) {
-      DualEncoder inference = encoder.withoutDropout();
+      DualEncoder inference = encoder.withoutDropout(cfg.eval().precision()); // eval computes as eval.precision says
       validationIds = ids("validation_input_ids");
       validationMask = ids("validation_attention_mask");
       validationQuery = inference.encodeQuery(validationIds, validationMask); // [N, D]
