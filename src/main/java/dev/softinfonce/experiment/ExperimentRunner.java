@@ -1,6 +1,7 @@
 package dev.softinfonce.experiment;
 
 import dev.softinfonce.corpus.CorpusTokenizer;
+import dev.softinfonce.text.TokenizerTrainer;
 import dev.softinfonce.config.ConfigParser;
 import dev.softinfonce.config.EstimatorConfig;
 import dev.softinfonce.config.ExperimentConfig;
@@ -202,7 +203,7 @@ public final class ExperimentRunner {
       return savedResult(resultFile, base, "the BM25 baseline", ExperimentRunner::affectsBm25);
     }
     long t0 = System.nanoTime();
-    Path tok = Path.of(base.model().tokenizer());
+    Path tok = bm25Tokenizer(base);
     RetrievalResult r;
     // Whole queries and whole methods, as the quick start's baseline: the BM25 users would run.
     try (Tokenizer q = Tokenizer.load(tok, Quickstart.BM25_MAX_TOKENS);
@@ -342,13 +343,29 @@ public final class ExperimentRunner {
     };
   }
 
-  /** Trains one tokenizer on the training split for all runs, unless the base names one. */
+  /**
+   * Trains one tokenizer on the training split for all runs, unless the base names one or starts from
+   * pretrained weights (which bring their own).
+   */
   private ExperimentConfig withSharedTokenizer(ExperimentConfig cfg) {
-    if (cfg.model().tokenizer() != null) {
+    if (cfg.model().tokenizer() != null || cfg.model().initFrom() != null) {
       return cfg;
     }
-    Path tok = CorpusTokenizer.shared(cfg.data(), cfg.model().vocabSize(), dir.resolve("tokenizer.json"), out);
-    return cfg.toBuilder().set("model.tokenizer", tok.toString()).build();
+    return cfg.toBuilder().set("model.tokenizer", corpusTokenizer(cfg, "tokenizer.json", cfg.model().vocabSize())
+        .toString()).build();
+  }
+
+  /**
+   * The BM25 baseline's tokenizer: the runs' shared one, or, when the runs start from pretrained weights,
+   * a code-aware one trained on the corpus for BM25 alone (camelCase split, as the from-scratch runs use).
+   */
+  private Path bm25Tokenizer(ExperimentConfig base) {
+    return base.model().tokenizer() != null && base.model().initFrom() == null ? Path.of(base.model().tokenizer())
+        : corpusTokenizer(base, "bm25-tokenizer.json", TokenizerTrainer.VOCAB_SIZE_DEFAULT);
+  }
+
+  private Path corpusTokenizer(ExperimentConfig cfg, String name, int vocabSize) {
+    return CorpusTokenizer.shared(cfg.data(), vocabSize, dir.resolve(name), out);
   }
 
 
