@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.TrainConfig;
+import dev.softinfonce.integrity.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -52,6 +53,10 @@ public final class Checkpoints {
   public static final String VARIABLES = "variables";
   public static final String STATE = "state.json";
   public static final String CONFIG = "config.yaml";
+  /** Sizes and checksums of the checkpoint's files ({@link Manifest}), verified before every restore. */
+  public static final String MANIFEST = Manifest.FILE;
+  /** The run's tokenizer, one level up; the manifest records it as {@code ../tokenizer.json}. */
+  static final String RUN_TOKENIZER = "tokenizer.json";
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
   private static final String TMP = ".tmp-checkpoint-";
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -105,6 +110,8 @@ public final class Checkpoints {
       session.save(tmp.resolve(VARIABLES).toString());
       writeDurably(tmp.resolve(STATE), JSON.writeValueAsBytes(state));
       writeDurably(tmp.resolve(CONFIG), configYaml.getBytes(StandardCharsets.UTF_8));
+      Manifest.write(tmp, MANIFEST, Files.isRegularFile(runDir.resolve(RUN_TOKENIZER))
+          ? List.of("../" + RUN_TOKENIZER) : List.of());
       forceAll(tmp);
       beforeCommit.run();
       if (Files.exists(finalDir)) { // same step saved twice (e.g. epoch end on a checkpoint step)
@@ -125,12 +132,34 @@ public final class Checkpoints {
 
   /** Restores variables (incl. optimizer state) into {@code session} and returns the saved state. */
   public static TrainState restore(Session session, Path checkpointDir) {
+    verify(checkpointDir);
     TrainState state = readState(checkpointDir);
     if (!Files.isRegularFile(checkpointDir.resolve(VARIABLES + ".index"))) {
       throw new IllegalArgumentException("checkpoint " + checkpointDir + " has no " + VARIABLES + ".index");
     }
-    session.restore(checkpointDir.resolve(VARIABLES).toString());
+    try {
+      session.restore(checkpointDir.resolve(VARIABLES).toString());
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      throw new dev.softinfonce.integrity.IntegrityException("checkpoint " + checkpointDir + " cannot be restored: "
+          + firstLine(e.getMessage()), e);
+    }
     return state;
+  }
+
+  /**
+   * Verifies a checkpoint folder against its manifest (sizes and SHA-256 of its files and of the run's
+   * tokenizer); a checkpoint from before manifests passes unverified.
+   *
+   * @throws dev.softinfonce.integrity.IntegrityException naming the damaged file
+   */
+  public static void verify(Path checkpointDir) {
+    Manifest.verify(checkpointDir, MANIFEST);
+  }
+
+  private static String firstLine(String m) {
+    String s = String.valueOf(m);
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 
   /** Reads {@code state.json} of a checkpoint folder. */
@@ -198,14 +227,17 @@ public final class Checkpoints {
   public static Path resolveModel(Path dir, String key) {
     if (Files.isRegularFile(dir.resolve(VARIABLES + ".index"))
         || Files.isRegularFile(dir.resolve(VARIABLES).resolve(VARIABLES + ".index"))) {
+      verify(dir);
       return dir;
     }
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException(key + ": " + dir + " is not a folder");
     }
-    return best(dir).or(() -> latest(dir)).orElseThrow(() -> new IllegalArgumentException(key + ": " + dir
+    Path chosen = best(dir).or(() -> latest(dir)).orElseThrow(() -> new IllegalArgumentException(key + ": " + dir
         + " is neither a checkpoint folder (no " + VARIABLES + ".index or " + VARIABLES + "/" + VARIABLES
         + ".index) nor a training run folder (no complete checkpoint-<step> in it)"));
+    verify(chosen);
+    return chosen;
   }
 
   /** The step encoded in a checkpoint folder name. */

@@ -193,6 +193,7 @@ class SavedModelExporterTest {
   void towerLessCheckpointFillsBothSeparateTowers() throws Exception {
     // imported weights have no query./code. prefix; a config with separate towers starts both from them
     Path ckpt = TinyCheckpoints.write(tmp.resolve("ckpt"), Layout.IMPORTED, TinyCheckpoints.config(), 9L);
+    Files.delete(ckpt.resolve("manifest.json")); // edited by hand below
     Files.writeString(ckpt.resolve("config.yaml"), TinyCheckpoints.config("model.shared_towers=false").toYaml());
     Path dir = new SavedModelExporter().export(ckpt, tmp.resolve("sm"), null).versionDir();
     int[][][] q = tokenize(QUERIES, 16);
@@ -317,16 +318,19 @@ class SavedModelExporterTest {
     assertTrue(msg.contains("training run folder") && msg.contains("checkpoint-100"), msg);
 
     Path noConfig = TinyCheckpoints.write(tmp.resolve("noconfig"), Layout.TRAINER, cfg, 1L);
+    Files.delete(noConfig.resolve("manifest.json")); // edited by hand below
     Files.delete(noConfig.resolve("config.yaml"));
     assertTrue(assertThrows(ExportException.class, () -> ex.export(noConfig, base, null)).getMessage()
         .contains("missing " + noConfig.resolve("config.yaml")));
 
     Path noTok = TinyCheckpoints.write(tmp.resolve("notok"), Layout.TRAINER, cfg, 1L);
+    Files.delete(noTok.resolve("manifest.json")); // edited by hand below
     Files.delete(noTok.resolve("tokenizer.json"));
     msg = assertThrows(ExportException.class, () -> ex.export(noTok, base, null)).getMessage();
     assertTrue(msg.contains("no " + noTok.resolve("tokenizer.json")), msg);
 
     Path mismatch = TinyCheckpoints.write(tmp.resolve("mismatch"), Layout.TRAINER, cfg, 1L);
+    Files.delete(mismatch.resolve("manifest.json")); // edited by hand below
     Files.writeString(mismatch.resolve("config.yaml"), TinyCheckpoints.config("model.hidden_size=64").toYaml());
     msg = assertThrows(ExportException.class, () -> ex.export(mismatch, base, null)).getMessage();
     assertTrue(msg.contains("does not fit the model in " + mismatch.resolve("config.yaml")), msg);
