@@ -201,6 +201,47 @@ public final class Checkpoints {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
+  /**
+   * The newest checkpoint of {@code runDir} that verifies: its manifest (sizes and checksums of its
+   * files and the run's tokenizer), a readable {@code state.json} and {@code config.yaml}. Each newer
+   * checkpoint that does not is reported to {@code report}, named with the reason, and skipped.
+   *
+   * @throws IllegalArgumentException naming the folder and every reason when no checkpoint verifies
+   */
+  public static Path latestVerified(Path runDir, java.util.function.Consumer<String> report) {
+    List<Path> all = list(runDir);
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("--resume " + runDir + ": no complete checkpoint-<step> folder in it");
+    }
+    List<String> reasons = new ArrayList<>();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Path p = all.get(i);
+      String why = damage(p);
+      if (why == null) {
+        if (!reasons.isEmpty()) {
+          report.accept("resuming from " + p.getFileName() + ", the newest checkpoint that verifies");
+        }
+        return p;
+      }
+      reasons.add(why);
+      report.accept("warning: checkpoint " + p + " is damaged, skipping it: " + why);
+    }
+    throw new dev.softinfonce.integrity.IntegrityException("--resume " + runDir + ": no checkpoint verifies: "
+        + String.join("; ", reasons));
+  }
+
+  /** Why {@code checkpointDir} cannot be resumed from, or null if it verifies. */
+  static String damage(Path checkpointDir) {
+    try {
+      verify(checkpointDir);
+      readState(checkpointDir);
+      ExperimentConfig.builder().file(checkpointDir.resolve(CONFIG)).build();
+      return null;
+    } catch (RuntimeException e) { // IntegrityException, unreadable state or config: all name the file
+      return e.getMessage();
+    }
+  }
+
   /** The checkpoint recorded as best by the newest checkpoint's state, if it exists. */
   public static Optional<Path> best(Path runDir) {
     return latest(runDir).flatMap(l -> {
@@ -256,9 +297,20 @@ public final class Checkpoints {
 
   private void retain(long bestStep) {
     List<Path> all = list(runDir);
+    if (all.size() <= keepLast) {
+      return;
+    }
+    // The newest checkpoint that verifies is kept whatever keep_checkpoints says: if the newer ones were
+    // damaged on disk, it is the only one a resume can start from. Usually the one just written (one hash).
+    Path lastVerified = null;
+    for (int i = all.size() - 1; i >= 0 && lastVerified == null; i--) {
+      if (damage(all.get(i)) == null) {
+        lastVerified = all.get(i);
+      }
+    }
     for (int i = 0; i < all.size() - keepLast; i++) {
       Path p = all.get(i);
-      if (stepOf(p) != bestStep) {
+      if (stepOf(p) != bestStep && !p.equals(lastVerified)) {
         deleteTree(p);
       }
     }
