@@ -1,10 +1,10 @@
 package dev.softinfonce.cli;
 
-import dev.softinfonce.data.CorpusBuildException;
-import dev.softinfonce.data.CorpusLibraries;
-import dev.softinfonce.data.CorpusManifest;
-import dev.softinfonce.data.CorpusSplit;
-import dev.softinfonce.data.SourcesJarResolver;
+import dev.softinfonce.javacorpus.CorpusBuildException;
+import dev.softinfonce.javacorpus.CorpusLibraries;
+import dev.softinfonce.javacorpus.CorpusManifest;
+import dev.softinfonce.javacorpus.CorpusSplit;
+import dev.softinfonce.javacorpus.SourcesJarResolver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code softinfonce data build-java}: builds the CodeSearchNet-format Java corpus from Maven sources
- * jars and/or local sources, split by library (see {@code dev.softinfonce.data.JavaCorpusBuilder}).
+ * jars and/or local sources, split by library (see {@code dev.softinfonce.javacorpus.JavaCorpusBuilder}).
  */
 @Command(name = "build-java", mixinStandardHelpOptions = true,
     description = {

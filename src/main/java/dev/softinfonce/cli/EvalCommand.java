@@ -5,6 +5,8 @@ import dev.softinfonce.data.QuerySet;
 import dev.softinfonce.data.ReadOptions;
 import dev.softinfonce.eval.ModelEvaluation;
 import dev.softinfonce.eval.RetrievalResult;
+import dev.softinfonce.export.ModelCard;
+import java.nio.file.Files;
 import dev.softinfonce.model.TextEmbedder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,10 +21,12 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Rank the whole codebase for every query (CodeXGLUE protocol: gold matched by url, reciprocal rank 0 "
-        + "beyond rank 1000) and print MRR, R@1/5/10 and NDCG@10; the last line is mrr=<x>.")
+        + "beyond rank 1000) and print MRR, R@1/5/10 and NDCG@10; the last line is mrr=<x>. For a checkpoint folder the "
+        + "result is also recorded as CHECKPOINT/eval-<queries file name>.json, which the model card of its exports states.")
 final class EvalCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR",
-      description = "a checkpoint folder (trainer or model import) or an exported SavedModel version folder")
+      description = "a checkpoint folder (trainer or model import), an exported SavedModel version folder, a named"
+          + " start (pretrained:NAME, zero-shot) or a Hugging Face folder")
   Path model;
 
   @Option(names = "--queries", required = true, paramLabel = "FILE", description = "queries with gold url (jsonl, or CoSQA json)")
@@ -50,6 +54,11 @@ final class EvalCommand implements Callable<Integer> {
           (System.nanoTime() - t0) / 1e9);
       System.out.printf("R@1=%.4f R@5=%.4f R@10=%.4f NDCG@10=%.4f (rank cut-off %d)%n", x.recallAt1(), x.recallAt5(),
           x.recallAt10(), x.ndcgAt10(), x.rankCutoff());
+      if (Files.isRegularFile(model.resolve("config.yaml")) && !Files.isRegularFile(model.resolve("saved_model.pb"))) {
+        String split = queries.getFileName().toString().replaceAll("\\.jsonl?$", "");
+        ModelCard.recordEvaluation(model, split, x, queries.toString()); // read by the model card of its exports
+        System.out.println("recorded " + model.resolve(ModelCard.EVAL_PREFIX + split + ".json"));
+      }
       if (out != null) {
         r.writeJson(out);
         System.out.println("wrote " + out);

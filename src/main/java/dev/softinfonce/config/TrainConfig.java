@@ -20,6 +20,8 @@ public record TrainConfig(
     @Field(value = "3", min = 1, help = "keep the last K checkpoints (plus the best)") int keepCheckpoints,
     @Field(value = "0", min = 0, help = "validate every N steps (0 = at epoch ends only)") int evalEvery,
     @Field(value = "2", min = 1, help = "TF intra-op threads") int threads,
+    @Field(value = "fp32", help = "fp32 | bf16 (mixed: bf16 matmuls, fp32 variables, AdamW, loss, checkpoints)")
+        Precision precision,
     @Field(value = "true", help = "show a terminal progress bar") boolean progress) {
 
   /** Learning-rate decay after warm-up. */

@@ -1,10 +1,10 @@
 package dev.softinfonce.experiment;
 
 import dev.softinfonce.config.ExperimentConfig;
-import dev.softinfonce.data.CorpusLibraries;
-import dev.softinfonce.data.CorpusManifest;
-import dev.softinfonce.data.JavaCorpusBuilder;
-import dev.softinfonce.data.SourcesJarResolver;
+import dev.softinfonce.javacorpus.CorpusLibraries;
+import dev.softinfonce.javacorpus.CorpusManifest;
+import dev.softinfonce.javacorpus.JavaCorpusBuilder;
+import dev.softinfonce.javacorpus.SourcesJarResolver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

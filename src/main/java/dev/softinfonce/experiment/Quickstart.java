@@ -7,6 +7,7 @@ import dev.softinfonce.eval.Bm25Retriever;
 import dev.softinfonce.eval.ModelEvaluation;
 import dev.softinfonce.eval.RetrievalEvaluator;
 import dev.softinfonce.eval.RetrievalResult;
+import dev.softinfonce.export.ModelCard;
 import dev.softinfonce.model.InferenceModel;
 import dev.softinfonce.text.Tokenizer;
 import dev.softinfonce.text.TokenizerTrainer;
@@ -94,8 +95,10 @@ public final class Quickstart {
 
   private RunOutcome evaluate(String name, Path checkpoint, ExperimentConfig cfg, QuerySet test, double seconds,
       Double validMrr) {
-    try (InferenceModel m = InferenceModel.load(checkpoint, cfg.eval().batchSize(), cfg.train().threads())) {
+    try (InferenceModel m = InferenceModel.load(checkpoint, cfg.eval().batchSize(), cfg.train().threads(),
+        cfg.eval().precision())) {
       RetrievalResult r = ModelEvaluation.evaluate(m, test, cfg.eval(), null);
+      ModelCard.recordEvaluation(checkpoint, "test", r.metrics(), cfg.data().test()); // for the export's model card
       out.accept(String.format(Locale.ROOT, "%s: test %s (checkpoint %s, chosen on valid)", name, r.summary(),
           checkpoint.getFileName()));
       return new RunOutcome(name, checkpoint, r.metrics(), seconds, validMrr);

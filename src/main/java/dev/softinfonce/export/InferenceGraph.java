@@ -3,6 +3,7 @@ package dev.softinfonce.export;
 import static dev.softinfonce.export.ServingContract.*;
 
 import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.config.Precision;
 import dev.softinfonce.model.DualEncoder;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -34,9 +35,18 @@ public final class InferenceGraph {
   private final Placeholder<TInt32> codeMask; // [C, Lc]
   private final Operand<TFloat32> scores; // [Q, C]
 
-  /** Builds the encoder's variables and the forward passes in {@code tf}'s graph. */
+  /** Builds the encoder's variables and the forward passes in {@code tf}'s graph, in float32. */
   public InferenceGraph(Ops tf, ModelConfig cfg) {
-    encoder = new DualEncoder(tf, cfg, false, 0L);
+    this(tf, cfg, Precision.FP32);
+  }
+
+  /**
+   * As {@link #InferenceGraph(Ops, ModelConfig)} with the encoder computing in {@code precision}: with
+   * bf16 the matmuls run in bfloat16, while variables, inputs, outputs (embeddings, scores) and the
+   * signatures stay exactly those of a float32 export.
+   */
+  public InferenceGraph(Ops tf, ModelConfig cfg, Precision precision) {
+    encoder = new DualEncoder(tf, cfg, false, 0L, "", precision);
     ids = tokens(tf, INPUT_IDS);
     mask = tokens(tf, ATTENTION_MASK);
     queryEmbedding = tf.withName("query_embedding").identity(encoder.encodeQuery(ids, mask)); // [B, D]

@@ -4,6 +4,7 @@ import static dev.softinfonce.export.ServingContract.*;
 
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.config.Precision;
 import dev.softinfonce.model.DualEncoder;
 import dev.softinfonce.model.PretrainedCheckpoint;
 import java.io.IOException;
@@ -60,12 +61,22 @@ public final class SavedModelExporter {
   public record Exported(Path versionDir, int version, ServingInfo info, double selfCheckMaxAbsDiff) {}
 
   /**
-   * Exports {@code checkpoint} to {@code base/<version>}.
+   * Exports {@code checkpoint} to {@code base/<version>} with the compute precision of the checkpoint's
+   * {@code export.precision}.
    *
    * @param version the version folder, or {@code null} for one more than the highest existing (1 if none)
    */
   public Exported export(Path checkpoint, Path base, Integer version) {
+    return export(checkpoint, base, version, null);
+  }
+
+  /**
+   * As {@link #export(Path, Path, Integer)}; {@code precision} (null: the checkpoint's
+   * {@code export.precision}) is the serving graph's compute.
+   */
+  public Exported export(Path checkpoint, Path base, Integer version, Precision precision) {
     CheckpointDir ck = CheckpointDir.resolve(checkpoint);
+    Precision compute = precision != null ? precision : ck.config().export().precision();
     int v = version != null ? version : nextVersion(base);
     if (v < 1) {
       throw new ExportException("--version must be a positive integer, got " + v);
@@ -81,12 +92,12 @@ public final class SavedModelExporter {
       double diff;
       try (Graph g = new Graph(); Session s = new Session(g)) {
         Ops tf = Ops.create(g);
-        InferenceGraph graph = new InferenceGraph(tf, ck.config().model());
+        InferenceGraph graph = new InferenceGraph(tf, ck.config().model(), compute);
         restore(s, tf, graph, ck);
         info = servingInfo(ck, s, graph);
         SavedModelBundle.exporter(tmp.toString()).withTags(TAG).withSession(s)
             .withSignatures(graph.signatures().toArray(new org.tensorflow.Signature[0])).export();
-        writeAssets(tmp, ck, info);
+        writeAssets(tmp, ck, info, compute, base, v);
         dev.softinfonce.integrity.Manifest.write(tmp, MANIFEST, java.util.List.of());
         diff = selfCheck(tmp, s, graph, ck.config().model());
       }
@@ -153,17 +164,38 @@ public final class SavedModelExporter {
         m.padTokenId(), m.pooling().name().toLowerCase(java.util.Locale.ROOT), m.normalize(),
         m.normalize() ? "cosine" : "dot", m.temperature(), scale,
         ck.config().data().codeField().name().toLowerCase(java.util.Locale.ROOT),
-        ck.dir().toAbsolutePath().normalize().toString());
+        PortablePath.of(ck.dir().toAbsolutePath().normalize().toString()));
   }
 
-  private static void writeAssets(Path dir, CheckpointDir ck, ServingInfo info) throws IOException {
+  private static void writeAssets(Path dir, CheckpointDir ck, ServingInfo info, Precision compute, Path base,
+      int version)
+      throws IOException {
     Path assets = Files.createDirectories(dir.resolve(ASSETS_EXTRA));
     Files.copy(ck.tokenizer(), assets.resolve(TOKENIZER));
-    ExperimentConfig shipped = ck.config().toBuilder()
-        .set("model.tokenizer", TOKENIZER).set("model.init_from", "").build();
+    var shipped = ck.config().toBuilder().set("model.tokenizer", TOKENIZER).set("model.init_from", "")
+        .set("export.precision", compute);
+    var c = ck.config();
+    var paths = new java.util.LinkedHashMap<String, String>(); // keys holding paths: shipped in portable form
+    paths.put("data.train", c.data().train());
+    paths.put("data.valid", c.data().valid());
+    paths.put("data.test", c.data().test());
+    paths.put("data.valid_codebase", c.data().validCodebase());
+    paths.put("data.test_codebase", c.data().testCodebase());
+    paths.put("data.codebase", c.data().codebase());
+    paths.put("data.java_corpus_dir", c.data().javaCorpusDir());
+    paths.put("train.output_dir", c.train().outputDir());
+    paths.put("estimator.model", c.estimator().model());
+    paths.put("export.dir", c.export().dir());
+    paths.forEach((key, v) -> {
+      if (v != null && !v.equals(PortablePath.of(v))) {
+        shipped.set(key, PortablePath.of(v));
+      }
+    });
     Files.writeString(assets.resolve(CONFIG), "# resolved config of the exported model (model.tokenizer is relative to"
-        + " this folder)\n" + shipped.toYaml());
+        + " this folder)\n" + shipped.build().toYaml());
     info.write(assets.resolve(SERVING_INFO));
+    String name = base.toAbsolutePath().normalize().getFileName().toString();
+    Files.writeString(assets.resolve(ModelCard.FILE), ModelCard.render(ck, info, name, version, compute));
   }
 
   /**

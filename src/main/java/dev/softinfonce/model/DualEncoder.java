@@ -1,6 +1,7 @@
 package dev.softinfonce.model;
 
 import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.config.Precision;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,6 +44,14 @@ public final class DualEncoder {
    * @param prefix prepended to every variable name, e.g. {@code estimator.simcse.}; no {@code /}
    */
   public DualEncoder(Ops tf, ModelConfig cfg, boolean training, long seed, String prefix) {
+    this(tf, cfg, training, seed, prefix, Precision.FP32);
+  }
+
+  /**
+   * @param precision the towers' compute ({@link Precision#BF16}: bf16 matmuls; variables, embeddings and
+   *     scores stay float32)
+   */
+  public DualEncoder(Ops tf, ModelConfig cfg, boolean training, long seed, String prefix, Precision precision) {
     if (prefix.contains("/")) {
       throw new IllegalArgumentException("variable prefix must not contain '/': " + prefix);
     }
@@ -50,12 +59,14 @@ public final class DualEncoder {
     this.cfg = cfg;
     this.prefix = prefix;
     if (cfg.sharedTowers()) {
-      queryTower = new TransformerEncoder<>(tf, cfg, TFloat32.class, prefix, training, seed);
+      queryTower = new TransformerEncoder<>(tf, cfg, TFloat32.class, prefix, training, seed, precision);
       codeTower = queryTower;
       variables.putAll(queryTower.variables());
     } else {
-      queryTower = new TransformerEncoder<>(tf, cfg, TFloat32.class, prefix + "query.", training, seed);
-      codeTower = new TransformerEncoder<>(tf, cfg, TFloat32.class, prefix + "code.", training, seed + 1);
+      queryTower = new TransformerEncoder<>(tf, cfg, TFloat32.class, prefix + "query.", training, seed,
+          precision);
+      codeTower = new TransformerEncoder<>(tf, cfg, TFloat32.class, prefix + "code.", training, seed + 1,
+          precision);
       variables.putAll(queryTower.variables());
       variables.putAll(codeTower.variables());
     }

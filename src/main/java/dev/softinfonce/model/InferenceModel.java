@@ -2,6 +2,7 @@ package dev.softinfonce.model;
 
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.config.Precision;
 import dev.softinfonce.text.TokenizedBatch;
 import dev.softinfonce.text.Tokenizer;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ public final class InferenceModel implements TextEmbedder {
   private final Operand<TFloat32> codeEmbedding;
   private final int batchSize;
 
-  private InferenceModel(Path dir, int batchSize, int threads) {
+  private InferenceModel(Path dir, int batchSize, int threads, Precision precision) {
     this.batchSize = batchSize;
     this.cfg = ExperimentConfig.load(dir.resolve(PretrainedCheckpoint.CONFIG), List.of()).model();
     this.tokenizerFile = findTokenizer(dir);
@@ -56,7 +57,7 @@ public final class InferenceModel implements TextEmbedder {
       Ops tf = Ops.create(graph);
       ids = tf.withName("input_ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
       mask = tf.withName("attention_mask").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
-      DualEncoder enc = new DualEncoder(tf, cfg, false, 0);
+      DualEncoder enc = new DualEncoder(tf, cfg, false, 0, "", precision);
       queryEmbedding = enc.encodeQuery(ids, mask); // [B, D]
       codeEmbedding = enc.encodeCode(ids, mask); // [B, D]
       s = new Session(graph, sessionConfig(threads));
@@ -86,13 +87,18 @@ public final class InferenceModel implements TextEmbedder {
     }
   }
 
-  /** Loads a checkpoint folder (trainer checkpoint or {@code model import} output). */
+  /** Loads a checkpoint folder (trainer checkpoint or {@code model import} output) with float32 compute. */
   public static InferenceModel load(Path dir, int batchSize, int threads) {
+    return load(dir, batchSize, threads, Precision.FP32);
+  }
+
+  /** Loads a checkpoint folder; {@code precision} is the encoder's compute (embeddings are float32 either way). */
+  public static InferenceModel load(Path dir, int batchSize, int threads, Precision precision) {
     if (!Files.isRegularFile(dir.resolve(PretrainedCheckpoint.CONFIG))) {
       throw new IllegalArgumentException(dir + " is not a checkpoint folder: no " + PretrainedCheckpoint.CONFIG);
     }
     dev.softinfonce.integrity.Manifest.verify(dir, dev.softinfonce.integrity.Manifest.FILE);
-    return new InferenceModel(dir, batchSize, threads);
+    return new InferenceModel(dir, batchSize, threads, precision);
   }
 
   /** TF session options with {@code threads} intra-op threads. */

@@ -1,6 +1,8 @@
 package dev.softinfonce.model;
 
 import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.config.Precision;
+import dev.softinfonce.nn.ComputeType;
 import dev.softinfonce.nn.Dense;
 import dev.softinfonce.nn.Dropout;
 import dev.softinfonce.nn.Embedding;
@@ -39,6 +41,7 @@ public final class TransformerEncoder<T extends TFloating> {
   private final Ops tf;
   private final ModelConfig cfg;
   private final Class<T> dtype;
+  private final Class<? extends TFloating> compute; // the layers' matmul type (ComputeType)
   private final Params<T> params;
   private final Dropout<T> dropout;
   private final Embedding<T> wordEmbeddings;
@@ -59,7 +62,18 @@ public final class TransformerEncoder<T extends TFloating> {
    * @param seed seeds initialisation and dropout
    */
   public TransformerEncoder(Ops tf, ModelConfig cfg, Class<T> dtype, String prefix, boolean training, long seed) {
+    this(tf, cfg, dtype, prefix, training, seed, Precision.FP32);
+  }
+
+  /**
+   * Creates the variables (always of type {@code dtype}); {@code precision} chooses the type the layers'
+   * matmuls compute in ({@link ComputeType}): embeddings, layer norms, the attention softmax and the pooled
+   * output stay in {@code dtype}.
+   */
+  public TransformerEncoder(Ops tf, ModelConfig cfg, Class<T> dtype, String prefix, boolean training, long seed,
+      Precision precision) {
     this.tf = tf;
+    this.compute = ComputeType.of(precision, dtype);
     this.cfg = cfg;
     this.dtype = dtype;
     this.params = new Params<>(tf, dtype, prefix, seed);
@@ -99,13 +113,23 @@ public final class TransformerEncoder<T extends TFloating> {
     Operand<T> h = tf.reshape(x, tf.constant(new int[] {-1, d})); // [N, D], N = B·L
     Operand<T> bias = MultiHeadSelfAttention.maskBias(tf, mask, dtype); // [B, 1, 1, L]
     for (Layer<T> layer : layers) {
-      Operand<T> ctx = layer.attention().apply(h, batch, length, bias, dropout, cfg.attentionDropout()); // [N, D]
-      Operand<T> a = dropout.apply(layer.attentionOutput().apply(ctx), cfg.hiddenDropout()); // [N, D]
-      h = layer.attentionNorm().apply(tf.math.add(a, h)); // [N, D]
-      Operand<T> f = dropout.apply(layer.feedForward().apply(h), cfg.hiddenDropout()); // [N, D]
-      h = layer.outputNorm().apply(tf.math.add(f, h)); // [N, D]
+      h = layer(layer, h, batch, length, bias, compute);
     }
     return tf.reshape(h, tf.stack(List.of(batch, length, tf.constant(d)))); // [B, L, D]
+  }
+
+  /**
+   * One post-LN layer. The residual stream {@code h} stays in {@code T}; each sublayer reads it cast to
+   * the compute type {@code C} and its output is cast back before dropout, residual and layer norm.
+   */
+  private <C extends TFloating> Operand<T> layer(Layer<T> layer, Operand<T> h, Operand<TInt32> batch,
+      Operand<TInt32> length, Operand<T> bias, Class<C> c) {
+    Operand<C> ctx = layer.attention().apply(ComputeType.cast(tf, h, c), batch, length, bias, dropout,
+        cfg.attentionDropout()); // [N, D]
+    Operand<T> a = ComputeType.cast(tf, layer.attentionOutput().apply(ctx), dtype); // [N, D]
+    h = layer.attentionNorm().apply(tf.math.add(dropout.apply(a, cfg.hiddenDropout()), h)); // [N, D]
+    Operand<T> f = ComputeType.cast(tf, layer.feedForward().apply(ComputeType.cast(tf, h, c)), dtype); // [N, D]
+    return layer.outputNorm().apply(tf.math.add(dropout.apply(f, cfg.hiddenDropout()), h)); // [N, D]
   }
 
   /** One embedding per sequence {@code [B, D]}, pooled as {@code model.pooling} says. */

@@ -1,5 +1,7 @@
 package dev.softinfonce.nn;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
@@ -19,6 +21,7 @@ public final class Dense<T extends TFloating> {
   private final Ops tf;
   private final Variable<T> weight; // [out, in]
   private final Variable<T> bias; // [out]
+  private final Map<String, Operand<?>> casts = new HashMap<>();
 
   /** Creates {@code name.weight [out, in]} (truncated normal) and {@code name.bias [out]} (zeros). */
   public Dense(Params<T> params, String name, long in, long out) {
@@ -27,10 +30,21 @@ public final class Dense<T extends TFloating> {
     this.bias = params.zeros(name + ".bias", out);
   }
 
-  /** {@code x [N, in]} → {@code [N, out]}. */
-  public Operand<T> apply(Operand<T> x) {
-    Operand<T> y = tf.linalg.matMul(x, weight, MatMul.transposeB(true)); // [N, out]
-    return tf.nn.biasAdd(y, bias); // [N, out]
+  /**
+   * {@code x [N, in]} → {@code [N, out]}, computed in {@code x}'s type: the kernel and bias are cast to it
+   * when it is not the variables' type (mixed precision, see {@link ComputeType}).
+   */
+  public <C extends TFloating> Operand<C> apply(Operand<C> x) {
+    Class<C> c = x.type();
+    Operand<C> y = tf.linalg.matMul(x, castOnce(weight, c), MatMul.transposeB(true)); // [N, out]
+    return tf.nn.biasAdd(y, castOnce(bias, c)); // [N, out]
+  }
+
+  /** One cast per variable and type, shared by every use (a shared tower applies a layer twice). */
+  @SuppressWarnings("unchecked")
+  private <C extends TFloating> Operand<C> castOnce(Variable<T> v, Class<C> c) {
+    return (Operand<C>) casts.computeIfAbsent(v.op().name() + ":" + c.getName(),
+        k -> ComputeType.cast(tf, v, c));
   }
 
   public Variable<T> weight() {

@@ -20,9 +20,9 @@ public final class FeedForward<T extends TFloating> {
     this.output = new Dense<>(params, layer + "output.dense", intermediateSize, hidden);
   }
 
-  /** {@code x [N, D]} → {@code [N, D]}. */
-  public Operand<T> apply(Operand<T> x) {
-    Operand<T> h = Gelu.apply(params.tf(), intermediate.apply(x), params.dtype()); // [N, F]
+  /** {@code x [N, D]} → {@code [N, D]}, in {@code x}'s type (GELU included; see {@link ComputeType}). */
+  public <C extends TFloating> Operand<C> apply(Operand<C> x) {
+    Operand<C> h = Gelu.apply(params.tf(), intermediate.apply(x), x.type()); // [N, F]
     return output.apply(h); // [N, D]
   }
 }

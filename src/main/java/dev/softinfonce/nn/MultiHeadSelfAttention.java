@@ -37,29 +37,34 @@ public final class MultiHeadSelfAttention<T extends TFloating> {
   }
 
   /**
-   * @param x hidden states {@code [N, D]} with {@code N = B·L}
+   * @param x hidden states {@code [N, D]} with {@code N = B·L}, in the compute type {@code C}: the
+   *     projections and both batched matmuls ({@code QKᵀ}, {@code AV}) run in {@code C}
    * @param batch scalar {@code B}
    * @param length scalar {@code L}
    * @param maskBias additive bias {@code [B, 1, 1, L]}: 0 for real tokens, a large negative number for padding
    * @param dropout applied to the attention probabilities
    * @param dropoutRate attention dropout probability
-   * @return contexts {@code [N, D]}
+   * @return contexts {@code [N, D]} in {@code C}; the logits, mask, softmax and dropout are in the
+   *     variables' type {@code T} (float32 under mixed precision: bf16's 8-bit mantissa would round the
+   *     -1e9 mask bias and the exponentials)
    */
-  public Operand<T> apply(Operand<T> x, Operand<TInt32> batch, Operand<TInt32> length, Operand<T> maskBias,
-      Dropout<T> dropout, double dropoutRate) {
+  public <C extends TFloating> Operand<C> apply(Operand<C> x, Operand<TInt32> batch, Operand<TInt32> length,
+      Operand<T> maskBias, Dropout<T> dropout, double dropoutRate) {
     Ops tf = params.tf();
     Class<T> dtype = params.dtype();
+    Class<C> compute = x.type();
     Operand<TInt32> split = tf.stack(List.of(batch, length, tf.constant(heads), tf.constant(headSize))); // [4]
     Operand<TInt32> perm = tf.constant(new int[] {0, 2, 1, 3});
-    Operand<T> q = tf.linalg.transpose(tf.reshape(query.apply(x), split), perm); // [B, H, L, dh]
-    Operand<T> k = tf.linalg.transpose(tf.reshape(key.apply(x), split), perm); // [B, H, L, dh]
-    Operand<T> v = tf.linalg.transpose(tf.reshape(value.apply(x), split), perm); // [B, H, L, dh]
-    Operand<T> logits = tf.train.batchMatMul(q, k, dtype, BatchMatMul.adjY(true)); // [B, H, L, L]
+    Operand<C> q = tf.linalg.transpose(tf.reshape(query.apply(x), split), perm); // [B, H, L, dh]
+    Operand<C> k = tf.linalg.transpose(tf.reshape(key.apply(x), split), perm); // [B, H, L, dh]
+    Operand<C> v = tf.linalg.transpose(tf.reshape(value.apply(x), split), perm); // [B, H, L, dh]
+    Operand<C> qk = tf.train.batchMatMul(q, k, compute, BatchMatMul.adjY(true)); // [B, H, L, L]
+    Operand<T> logits = ComputeType.cast(tf, qk, dtype); // [B, H, L, L]
     logits = tf.math.mul(logits, Scalars.of(tf, 1.0 / Math.sqrt(headSize), dtype));
     logits = tf.math.add(logits, maskBias); // [B, H, L, L], padded keys pushed to -inf
     Operand<T> probs = tf.nn.softmax(logits); // [B, H, L, L] (Softmax's gradient is right at rank 4)
     probs = dropout.apply(probs, dropoutRate);
-    Operand<T> ctx = tf.train.batchMatMul(probs, v, dtype); // [B, H, L, dh]
+    Operand<C> ctx = tf.train.batchMatMul(ComputeType.cast(tf, probs, compute), v, compute); // [B, H, L, dh]
     ctx = tf.linalg.transpose(ctx, perm); // [B, L, H, dh]
     return tf.reshape(ctx, tf.stack(List.of(tf.math.mul(batch, length), tf.constant(heads * headSize)))); // [N, D]
   }

@@ -114,7 +114,7 @@ public final class TrainingGraph {
     sameCode = tf.withName("same_code").placeholder(TBool.class, Placeholder.shape(Shape.of(-1, -1)));
     stepSeed = Dropout.stepSeed(tf);
 
-    encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed());
+    encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed(), "", cfg.train().precision());
     SimCseLoss simcse = simcse(cfg) ? new SimCseLoss(cfg.objective().t()) : null;
     if (simcse != null) {
       // Each call adds new dropout sites (Dropout counts them), so the two views draw different masks.
@@ -141,7 +141,8 @@ public final class TrainingGraph {
       estimatorQueryMask = ids("estimator_query_mask");
       estimatorCodeIds = ids("estimator_code_ids");
       estimatorCodeMask = ids("estimator_code_mask");
-      estimatorEncoder = new DualEncoder(tf, res.estimatorModel(), false, 0, ESTIMATOR_PREFIX);
+      estimatorEncoder = new DualEncoder(tf, res.estimatorModel(), false, 0, ESTIMATOR_PREFIX,
+          cfg.train().precision());
       rb.sentenceEncoder(estimatorEncoder::encodeQuery)
           .queryEncoder(estimatorEncoder::encodeQuery).codeEncoder(estimatorEncoder::encodeCode);
     } else {
