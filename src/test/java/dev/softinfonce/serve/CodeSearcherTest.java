@@ -199,6 +199,19 @@ class CodeSearcherTest {
   }
 
   @Test
+  void staleTempFilesOfKilledIndexWritesAreRemovedByTheNextWrite() throws Exception {
+    Path folder = Files.createDirectories(root.resolve("stale"));
+    Path stale = Files.writeString(folder.resolve(".tmp-index-123.part"), "half an index");
+    Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(CodeIndex.STALE_AFTER).minusSeconds(60)));
+    Path live = Files.writeString(folder.resolve(".tmp-index-456.part"), "a writer still at work");
+    Path other = Files.writeString(folder.resolve("notes.part"), "not ours");
+    build().save(folder.resolve("a.idx"));
+    assertTrue(!Files.exists(stale), "stale temp file left");
+    assertTrue(Files.exists(live) && Files.exists(other), "a fresh temp file or someone else's file was removed");
+  }
+
+  @Test
   void badModelFoldersAreRejectedByName() throws Exception {
     Path nothing = root.resolve("no-model");
     assertTrue(assertThrows(SearchException.class, () -> ServingModel.open(nothing)).getMessage()
