@@ -2,6 +2,7 @@ package dev.softinfonce.bench;
 
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.config.Precision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,10 +64,10 @@ public final class TrainBenchmark {
     public String summary() {
       return String.format(Locale.ROOT,
           "pairs/s %.2f  non-pad tokens/s %.0f  ms/step median %.1f (mean %.1f)%n"
-              + "achieved %.2f GFLOP/s = %.1f %% of the TF matmul peak %s GFLOP/s (same run)%n"
-              + "FLOPs: %s%nload average %.1f -> %.1f",
+              + "achieved %.2f GFLOP/s = %.1f %% of the TF %s matmul peak %s GFLOP/s (same run)%n"
+              + "FLOPs: %s%ncpu %s%nload average %.1f -> %.1f",
           pairsPerSecond, tokensPerSecond, msPerStepMedian, msPerStepMean, achievedGflops, 100 * shareOfPeak,
-          peakText(), TrainingFlops.FORMULA, loadAverageStart, loadAverageEnd);
+          setup.get("precision"), peakText(), TrainingFlops.FORMULA, setup.get("cpu"), loadAverageStart, loadAverageEnd);
     }
   }
 
@@ -84,7 +85,9 @@ public final class TrainBenchmark {
     }
     int threads = cfg.train().threads();
     double loadStart = Stats.loadAverage();
-    Map<Integer, Double> peak = MatmulPeak.measure(peakSizes, threads, 2, 7);
+    Precision precision = cfg.train().precision();
+    // The peak of the precision the step trains in: the share compares like with like.
+    Map<Integer, Double> peak = MatmulPeak.measure(peakSizes, threads, 2, 7, precision);
     ModelConfig m = cfg.model();
     int batch = cfg.train().batchSize();
     List<Double> secs = new ArrayList<>();
@@ -110,6 +113,8 @@ public final class TrainBenchmark {
     Map<String, Object> setup = new LinkedHashMap<>();
     setup.put("impl", "softinfonce (TF Java " + org.tensorflow.TensorFlow.version() + ")");
     setup.put("threads", threads);
+    setup.put("cpu", Stats.cpuDescription());
+    setup.put("precision", dev.softinfonce.config.ConfigParser.yamlName(precision));
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("layers", m.numLayers());
     model.put("hidden", m.hiddenSize());
