@@ -86,6 +86,10 @@ final class BenchCommand implements Runnable {
     @Option(names = "--no-peak", description = "skip the matmul peak measurement")
     boolean noPeak;
 
+    @Option(names = "--profile", description = "after the timed steps, trace one step (RunOptions FULL_TRACE) and print "
+        + "the share of each op type")
+    boolean profile;
+
     @Override
     public void run() {
       if (steps < 1 || warmup < 0) {
@@ -93,7 +97,7 @@ final class BenchCommand implements Runnable {
       }
       ExperimentConfig cfg = options.load(List.of());
       TrainBenchmark.Report report = TrainBenchmark.run(cfg, steps, warmup,
-          noPeak ? new int[0] : MatmulPeak.DEFAULT_SIZES);
+          noPeak ? new int[0] : MatmulPeak.DEFAULT_SIZES, profile);
       System.out.println(report.summary());
       try {
         System.out.println(new ObjectMapper().writeValueAsString(report.toMap()));
