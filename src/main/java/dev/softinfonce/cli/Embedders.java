@@ -2,6 +2,7 @@ package dev.softinfonce.cli;
 
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.model.InferenceModel;
+import dev.softinfonce.model.PretrainedStarts;
 import dev.softinfonce.model.TextEmbedder;
 import dev.softinfonce.train.Checkpoints;
 import java.nio.file.Files;
@@ -12,6 +13,10 @@ final class Embedders {
   private Embedders() {}
 
   static TextEmbedder open(Path dir, ExperimentConfig cfg) {
+    if (PretrainedStarts.needsImport(dir.toString())) {
+      // a named start (pretrained:NAME) or a Hugging Face folder, zero-shot with its own settings
+      dir = PretrainedStarts.defaults(System.err::println).resolve(dir.toString());
+    }
     if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       return new dev.softinfonce.serve.SavedModelEmbedder(dir, cfg.eval().batchSize());
     }

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
         + "beyond rank 1000) and print MRR, R@1/5/10 and NDCG@10; the last line is mrr=<x>.")
 final class EvalCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR",
-      description = "a checkpoint folder (trainer or model import) or an exported SavedModel version folder")
+      description = "a checkpoint folder (trainer or model import), an exported SavedModel version folder, a named"
+          + " start (pretrained:NAME, zero-shot) or a Hugging Face folder")
   Path model;
 
   @Option(names = "--queries", required = true, paramLabel = "FILE", description = "queries with gold url (jsonl, or CoSQA json)")

@@ -7,6 +7,7 @@ import java.io.IOException;
 import dev.softinfonce.config.ModelConfig;
 import dev.softinfonce.model.OnnxParity;
 import dev.softinfonce.model.PretrainedCheckpoint;
+import dev.softinfonce.model.PretrainedStarts;
 import dev.softinfonce.model.WeightImportException;
 import dev.softinfonce.model.WeightImporter;
 import java.nio.file.Files;
@@ -20,13 +21,29 @@ import picocli.CommandLine.Option;
 
 /** {@code softinfonce model import|check-import}: pretrained weights into a checkpoint dir, and a parity check. */
 @Command(name = "model", mixinStandardHelpOptions = true, description = "Import pretrained encoders and check them.",
-    subcommands = {ModelCommand.Import.class, ModelCommand.CheckImport.class})
+    subcommands = {ModelCommand.ListStarts.class, ModelCommand.Import.class, ModelCommand.CheckImport.class})
 final class ModelCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "The named pretrained starts (model.init_from: pretrained:NAME), their Maven artifact and whether"
+          + " the jar and its import are cached on this machine (then no network is needed).")
+  static final class ListStarts implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      for (PretrainedStarts.Listing l : PretrainedStarts.defaults(System.err::println).list()) {
+        System.out.printf(Locale.ROOT, "pretrained:%s  %s  [%s]%n  %s%n", l.start().name(), l.start().artifact(),
+            l.imported() ? "cached, imported in " + l.dir() : l.jarCached() ? "jar cached, imported on first use"
+                : "not cached: downloaded from Maven Central on first use",
+            l.start().description());
+      }
+      return 0;
+    }
   }
 
   static final class Source {

@@ -137,8 +137,27 @@ public final class ConfigParser {
     return this;
   }
 
-  /** Converts, range-checks and cross-checks everything into the immutable records. */
+  /**
+   * Converts, range-checks and cross-checks everything into the immutable records. A
+   * {@code model.init_from} start brings its settings first ({@link InitFromSettings}): its architecture
+   * replaces the config's (the weights fix it), its other settings fill the model keys not given.
+   */
   public ExperimentConfig build() {
+    Raw init = raw.get("model.init_from");
+    if (init != null && init.value() instanceof String from && !from.isBlank()) {
+      String src = "from model.init_from " + from.trim() + ", " + init.source();
+      InitFromSettings.of(from.trim()).forEach((k, v) -> {
+        String key = "model." + k;
+        if (InitFromSettings.ARCHITECTURE.contains(k) || !raw.containsKey(key) || raw.get(key).source().startsWith("from ")) {
+          raw.put(key, new Raw(v, src));
+        }
+      });
+    }
+    return buildWithoutInitFrom();
+  }
+
+  /** {@link #build} without reading the {@code init_from} start (for reading a start's own config). */
+  ExperimentConfig buildWithoutInitFrom() {
     Record[] sections = new Record[ExperimentConfig.SECTIONS.size()];
     int i = 0;
     for (var section : ExperimentConfig.SECTIONS.entrySet()) {

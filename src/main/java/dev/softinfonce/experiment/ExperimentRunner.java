@@ -202,7 +202,7 @@ public final class ExperimentRunner {
       return savedResult(resultFile, base, "the BM25 baseline", ExperimentRunner::affectsBm25);
     }
     long t0 = System.nanoTime();
-    Path tok = Path.of(base.model().tokenizer());
+    Path tok = bm25Tokenizer(base);
     RetrievalResult r;
     // Whole queries and whole methods, as the quick start's baseline: the BM25 users would run.
     try (Tokenizer q = Tokenizer.load(tok, Quickstart.BM25_MAX_TOKENS);
@@ -342,23 +342,39 @@ public final class ExperimentRunner {
     };
   }
 
-  /** Trains one tokenizer on the training split for all runs, unless the base names one. */
+  /**
+   * Trains one tokenizer on the training split for all runs, unless the base names one or starts from
+   * pretrained weights (which bring their own).
+   */
   private ExperimentConfig withSharedTokenizer(ExperimentConfig cfg) {
-    if (cfg.model().tokenizer() != null) {
+    if (cfg.model().tokenizer() != null || cfg.model().initFrom() != null) {
       return cfg;
     }
-    Path tok = dir.resolve("tokenizer.json");
+    return cfg.toBuilder().set("model.tokenizer", corpusTokenizer(cfg, "tokenizer.json", cfg.model().vocabSize())
+        .toString()).build();
+  }
+
+  /**
+   * The BM25 baseline's tokenizer: the runs' shared one, or, when the runs start from pretrained weights,
+   * a code-aware one trained on the corpus for BM25 alone (camelCase split, as the from-scratch runs use).
+   */
+  private Path bm25Tokenizer(ExperimentConfig base) {
+    return base.model().tokenizer() != null && base.model().initFrom() == null ? Path.of(base.model().tokenizer())
+        : corpusTokenizer(base, "bm25-tokenizer.json", TokenizerTrainer.VOCAB_SIZE_DEFAULT);
+  }
+
+  private Path corpusTokenizer(ExperimentConfig cfg, String name, int vocabSize) {
+    Path tok = dir.resolve(name);
     if (!Files.isRegularFile(tok)) {
       try {
-        TokenizerTrainer.Result r = TokenizerTrainer.trainOnCorpus(Path.of(cfg.data().train()),
-            cfg.model().vocabSize(), tok);
-        out.accept(String.format(Locale.ROOT, "tokenizer: %d tokens trained on %d texts -> %s (shared by all runs)",
-            r.vocabulary().size(), r.texts(), tok));
+        TokenizerTrainer.Result r = TokenizerTrainer.trainOnCorpus(Path.of(cfg.data().train()), vocabSize, tok);
+        out.accept(String.format(Locale.ROOT, "tokenizer: %d tokens trained on %d texts -> %s", r.vocabulary().size(),
+            r.texts(), tok));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + tok, e);
       }
     }
-    return cfg.toBuilder().set("model.tokenizer", tok.toString()).build();
+    return tok;
   }
 
   private QuerySet test(ExperimentConfig base) {

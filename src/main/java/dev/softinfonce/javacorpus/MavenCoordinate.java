@@ -40,6 +40,11 @@ public record MavenCoordinate(String groupId, String artifactId, String version)
         + artifactId + "-" + version + "-sources.jar";
   }
 
+  /** Path of the main jar relative to a repository root, in the standard Maven layout. */
+  public String jarPath() {
+    return groupId.replace('.', '/') + "/" + artifactId + "/" + version + "/" + artifactId + "-" + version + ".jar";
+  }
+
   @Override
   public String toString() {
     return groupId + ":" + artifactId + ":" + version;

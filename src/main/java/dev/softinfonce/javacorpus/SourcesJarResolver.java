@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Finds the {@code -sources.jar} of a Maven artifact: first in the local repository
+ * Finds the {@code -sources.jar} (or the main jar) of a Maven artifact: first in the local repository
  * ({@code ~/.m2/repository} layout), otherwise downloads it from a remote repository (Maven Central by
  * default, overridable with the environment variable {@value #REPO_ENV}), verifies it against the
  * published {@code .sha1} and stores both files in the local repository, so a second run is offline.
@@ -51,7 +51,23 @@ public final class SourcesJarResolver {
 
   /** Local path of the sources jar, downloading and verifying it first when it is not cached. */
   public Path resolve(MavenCoordinate coordinate) {
-    String rel = coordinate.sourcesJarPath();
+    return resolve(coordinate, coordinate.sourcesJarPath(), "sources jar");
+  }
+
+  /**
+   * Local path of the artifact's main jar (e.g. a model shipped as a jar), fetched and verified exactly
+   * like a sources jar.
+   */
+  public Path resolveJar(MavenCoordinate coordinate) {
+    return resolve(coordinate, coordinate.jarPath(), "jar");
+  }
+
+  /** Whether the main jar is already in the local repository (no network needed to resolve it). */
+  public boolean hasJar(MavenCoordinate coordinate) {
+    return Files.isRegularFile(localRepo.resolve(coordinate.jarPath()));
+  }
+
+  private Path resolve(MavenCoordinate coordinate, String rel, String what) {
     Path jar = localRepo.resolve(rel);
     Path sha = localRepo.resolve(rel + ".sha1");
     if (Files.isRegularFile(jar)) {
@@ -59,23 +75,23 @@ public final class SourcesJarResolver {
         String expected = readSha1(sha, coordinate);
         String actual = sha1(jar);
         if (!expected.equals(actual)) {
-          throw new CorpusBuildException("cached sources jar of " + coordinate + " at " + jar
+          throw new CorpusBuildException("cached " + what + " of " + coordinate + " at " + jar
               + " has SHA-1 " + actual + " but " + sha + " says " + expected + "; delete both files to re-download");
         }
       }
       return jar;
     }
-    download(coordinate, rel, jar, sha);
+    download(coordinate, rel, jar, sha, what);
     return jar;
   }
 
-  private void download(MavenCoordinate coordinate, String rel, Path jar, Path sha) {
+  private void download(MavenCoordinate coordinate, String rel, Path jar, Path sha, String what) {
     String url = remoteBase + "/" + rel;
     try {
       Files.createDirectories(jar.getParent());
       long start = System.nanoTime();
-      byte[] body = get(url, coordinate); // first, so a 404 names the jar itself
-      String expected = parseSha1(new String(get(url + ".sha1", coordinate), StandardCharsets.US_ASCII),
+      byte[] body = get(url, coordinate, what); // first, so a 404 names the jar itself
+      String expected = parseSha1(new String(get(url + ".sha1", coordinate, what), StandardCharsets.US_ASCII),
           url + ".sha1", coordinate);
       Path tmp = Files.createTempFile(jar.getParent(), jar.getFileName().toString(), ".part");
       try {
@@ -93,12 +109,12 @@ public final class SourcesJarResolver {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
-      throw new CorpusBuildException("cannot store the sources jar of " + coordinate + " under " + localRepo
+      throw new CorpusBuildException("cannot store the " + what + " of " + coordinate + " under " + localRepo
           + ": " + e.getMessage(), e);
     }
   }
 
-  private byte[] get(String url, MavenCoordinate coordinate) {
+  private byte[] get(String url, MavenCoordinate coordinate, String what) {
     HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2)).GET().build();
     HttpResponse<byte[]> response;
     try {
@@ -112,7 +128,7 @@ public final class SourcesJarResolver {
     if (response.statusCode() == 404) {
       throw new CorpusBuildException(url.endsWith(".sha1")
           ? "no checksum " + url + " for " + coordinate + " (HTTP 404); cannot verify the download"
-          : "unknown artifact " + coordinate + ": no sources jar at " + url
+          : "unknown artifact " + coordinate + ": no " + what + " at " + url
               + " (HTTP 404); check groupId, artifactId and version");
     }
     if (response.statusCode() != 200) {

@@ -65,6 +65,10 @@ public final class WeightImporter {
       return new Options(numHeads, layerNormEps, variant, padTokenId, p, hfConfigJson, tokenizerJson, base);
     }
 
+    public Options withBase(ModelConfig b) {
+      return new Options(numHeads, layerNormEps, variant, padTokenId, pooling, hfConfigJson, tokenizerJson, b);
+    }
+
     public Options withVariant(ModelConfig.Variant v, Integer pad) {
       return new Options(numHeads, layerNormEps, v, pad, pooling, hfConfigJson, tokenizerJson, base);
     }

@@ -14,6 +14,7 @@ import dev.softinfonce.eval.ModelEvaluation;
 import dev.softinfonce.eval.RetrievalResult;
 import dev.softinfonce.model.InferenceModel;
 import dev.softinfonce.model.PretrainedCheckpoint;
+import dev.softinfonce.model.PretrainedStarts;
 import dev.softinfonce.text.TokenizedBatch;
 import dev.softinfonce.text.Tokenizer;
 import java.io.IOException;
@@ -111,16 +112,22 @@ public final class Trainer {
     var b = cfg.toBuilder();
     boolean changed = false;
     if (cfg.estimator().model() != null) {
-      Path p = Checkpoints.resolveModel(Path.of(cfg.estimator().model()), "estimator.model");
+      Path p = Checkpoints.resolveModel(startFolder(cfg.estimator().model()), "estimator.model");
       changed |= !p.toString().equals(cfg.estimator().model());
       b.set("estimator.model", p.toString());
     }
     if (cfg.model().initFrom() != null) {
-      Path p = Checkpoints.resolveModel(Path.of(cfg.model().initFrom()), "model.init_from");
+      Path p = Checkpoints.resolveModel(startFolder(cfg.model().initFrom()), "model.init_from");
       changed |= !p.toString().equals(cfg.model().initFrom());
       b.set("model.init_from", p.toString());
     }
     return changed ? b.build() : cfg;
+  }
+
+  /** A named pretrained start or a Hugging Face folder, imported (once) into a checkpoint folder; else the path. */
+  private static Path startFolder(String value) {
+    return PretrainedStarts.needsImport(value) ? PretrainedStarts.defaults(System.out::println).resolve(value)
+        : Path.of(value);
   }
 
   /** Continues the run in {@code runDir} from its latest checkpoint, with the config saved there. */

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.model.PretrainedStarts;
+import dev.softinfonce.model.PretrainedStartsTest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,5 +42,40 @@ class TrainerInitFromTest {
     assertTrue(log.stream().anyMatch(l -> l.matches("init_from .*: loaded (\\d+) of \\1 trainable tensors.*")),
         String.join("\n", log));
     assertEquals(ra.bestValidMrr(), rb.bestValidMrr(), 1e-6);
+  }
+
+  @Test
+  void aHuggingFaceFolderIsAStartWithNoOtherModelKey() throws Exception {
+    Path train = TrainerResumeTest.syntheticCorpus(dir, 64);
+    Path tok = dir.resolve("tok.json");
+    try (var in = TrainerInitFromTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+      java.nio.file.Files.copy(in, tok);
+    }
+    ModelConfig tiny = ExperimentConfig.builder().set("model.vocab_size", 30522).set("model.hidden_size", 16)
+        .set("model.num_layers", 1).set("model.num_heads", 2).set("model.intermediate_size", 32)
+        .set("model.max_positions", 32).set("model.max_query_length", 16).set("model.max_code_length", 16)
+        .build().model();
+    Path hf = dir.resolve("hf");
+    PretrainedStartsTest.writeHuggingFaceFolder(hf, tiny, tok);
+    System.setProperty(PretrainedStarts.CACHE_PROPERTY, dir.resolve("cache").toString());
+    try {
+      List<String> log = new ArrayList<>();
+      ExperimentConfig cfg = ExperimentConfig.builder()
+          .set("data.train", train.toString()).set("model.init_from", hf.toString())
+          .set("train.output_dir", dir.resolve("run").toString()).set("train.batch_size", 8).set("train.max_steps", 2)
+          .set("train.progress", false).build();
+      Trainer t = Trainer.of(cfg).messages(log::add);
+      assertEquals(16, t.config().model().hiddenSize());
+      assertEquals(ModelConfig.Pooling.CLS, t.config().model().pooling(), "from 1_Pooling/config.json");
+      assertTrue(t.config().model().normalize(), "from the Normalize module");
+      assertTrue(t.config().model().initFrom().startsWith(dir.resolve("cache").toString()), t.config().model().initFrom());
+      Trainer.Result r = t.run();
+      assertEquals(2, r.steps());
+      assertTrue(Double.isFinite(r.finalLoss()));
+      assertTrue(log.stream().anyMatch(l -> l.matches("init_from .*: loaded (\\d+) of \\1 trainable tensors.*")),
+          String.join("\n", log));
+    } finally {
+      System.clearProperty(PretrainedStarts.CACHE_PROPERTY);
+    }
   }
 }
