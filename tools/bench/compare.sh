@@ -92,7 +92,7 @@ def peak(ds):
     return "; ".join("/".join(f"{v:.0f}" for v in d["matmul_gflops"].values()) for d in ds)
 cpu = load(glob.glob(f"{out}/*-ours-*-1.json")[0]).get("cpu", "unknown")
 print(f"cpu: {cpu}")
-cols = [(impl, p) for p in precs for impl in ("ours", "torch")]
+cols = [(impl, p) for impl in ("ours", "torch") for p in precs]
 head = ["size"] + [f"pairs/s {i} {p}" for i, p in cols] + [f"ours/torch {p} (per round)" for p in precs]
 if "bf16" in precs:
     head += ["ours bf16/fp32"]
