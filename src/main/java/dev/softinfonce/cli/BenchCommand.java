@@ -25,9 +25,10 @@ import picocli.CommandLine.Option;
  * {@code dev.softinfonce.bench}. Each prints figures with the load average, and optionally one JSON file.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks: training throughput, objective/estimator overhead, matmul peak, encoder throughput.",
+    description = "Benchmarks: training throughput, objective/estimator overhead, matmul peak, encoder throughput, "
+        + "HTTP serving load.",
     subcommands = {BenchCommand.Train.class, BenchCommand.Objectives.class, BenchCommand.Matmul.class,
-        BenchCommand.Encode.class})
+        BenchCommand.Encode.class, BenchCommand.Serve.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -216,6 +217,63 @@ final class BenchCommand implements Runnable {
         }
       }
       dev.softinfonce.model.EncoderBenchmark.print(sizes, lengths, batch, threads, seconds, ps, forwardOnly);
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Load run on loopback: starts `serve` in this process on a free port (or targets --url) and sends "
+          + "CLIENTS x REQUESTS mixed requests (predict, encode, search with --index, and a share of malformed ones); "
+          + "prints requests/s, p50/p99 per kind, 5xx count and malformed requests not answered 4xx. Exit 1 if any.")
+  static final class Serve implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--model-base-path", required = true, paramLabel = "DIR", description = "e.g. savedmodels/quickstart")
+    Path basePath;
+
+    @Option(names = "--index", paramLabel = "FILE", description = "code index (adds search requests)")
+    Path index;
+
+    @Option(names = "--url", paramLabel = "URL", description = "a running server on loopback (default: start one here)")
+    java.net.URI url;
+
+    @Option(names = "--model-name", paramLabel = "N", description = "default: the base folder's name")
+    String modelName;
+
+    @Option(names = "--clients", defaultValue = "16", description = "concurrent clients (default ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--requests", defaultValue = "2000", description = "requests per client (default ${DEFAULT-VALUE})")
+    int requests;
+
+    @Option(names = "--malformed", defaultValue = "0.05", description = "share of malformed requests (default ${DEFAULT-VALUE})")
+    double malformed;
+
+    @Option(names = "--threads", defaultValue = "4", description = "server model-run slots when started here (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+      if (clients < 1 || requests < 1 || malformed < 0 || malformed > 1) {
+        throw new UserException("--clients and --requests must be >= 1, --malformed in [0, 1]");
+      }
+      if (url != null && !java.net.InetAddress.getByName(url.getHost()).isLoopbackAddress()) {
+        throw new UserException("--url must be a loopback address (127.0.0.1, localhost), got " + url.getHost());
+      }
+      String name = modelName != null ? modelName : basePath.toAbsolutePath().normalize().getFileName().toString();
+      dev.softinfonce.serve.ServeLoadBenchmark.Report r;
+      if (url != null) {
+        r = dev.softinfonce.serve.ServeLoadBenchmark.run(url, name, basePath, index != null, clients, requests, malformed, 1L);
+      } else {
+        try (var versions = new dev.softinfonce.serve.ModelVersions(basePath, 0);
+            var served = dev.softinfonce.serve.ServedIndex.open(index, versions, name);
+            var server = new dev.softinfonce.serve.ModelServer(versions, name, served.searcher(),
+                dev.softinfonce.serve.ModelServer.Options.defaults().withPort(0).withThreads(threads, 64))) {
+          System.out.printf("server: %s version %d on 127.0.0.1:%d, %d model-run slots, %d cores%n", name,
+              versions.latest(), server.port(), threads, Runtime.getRuntime().availableProcessors());
+          r = dev.softinfonce.serve.ServeLoadBenchmark.run(java.net.URI.create("http://127.0.0.1:" + server.port()),
+              name, basePath, index != null, clients, requests, malformed, 1L);
+        }
+      }
+      System.out.print(r.summary());
+      return r.passed() ? 0 : 1;
     }
   }
 }

@@ -42,6 +42,7 @@ public final class ServingModel implements AutoCloseable {
   private final ServingTokenizer codeTokenizer;
   private final SessionFunction encodeQuery;
   private final SessionFunction encodeCode;
+  private final Map<String, SessionFunction> functions = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Embeddings {@code [B][D]} of a batch, and which inputs were truncated to the model's max length. */
   public record Embeddings(float[][] vectors, boolean[] truncated, int[] tokenCounts) {}
@@ -205,6 +206,19 @@ public final class ServingModel implements AutoCloseable {
       System.arraycopy(rows[i], 0, flat, i * l, l);
     }
     return TInt32.tensorOf(Shape.of(b, l), DataBuffers.of(flat, false, false));
+  }
+
+  /** The SavedModel's signature defs by key, as stored in its MetaGraph (what TF Serving's metadata shows). */
+  public Map<String, org.tensorflow.proto.SignatureDef> signatureDefs() {
+    return bundle.metaGraphDef().getSignatureDefMap();
+  }
+
+  /**
+   * Runs signature {@code key} on named input tensors (the caller closes the result). TF errors (bad
+   * shapes, ids out of range) come back as {@code org.tensorflow.exceptions} runtime exceptions.
+   */
+  public Result call(String key, Map<String, Tensor> inputs) {
+    return functions.computeIfAbsent(key, bundle::function).call(inputs);
   }
 
   /** The version folder that was loaded. */

@@ -296,6 +296,8 @@ public final class Trainer {
             r10 = r.metrics().recallAt10();
             out.accept(String.format("step %d: valid mrr=%.4f r@1=%.4f r@10=%.4f (%d queries, pool %d)", step,
                 mrr, r1, r10, r.metrics().queries(), r.metrics().poolSize()));
+            metrics.put("valid_queries", (double) r.metrics().queries()); // for the export's model card
+            metrics.put("valid_pool", (double) r.metrics().poolSize());
           }
           metrics.put(SELECT_METRIC, mrr);
           metrics.put("valid_r@1", r1);
