@@ -7,6 +7,7 @@ import dev.softinfonce.bench.ObjectiveBenchmark;
 import dev.softinfonce.bench.Stats;
 import dev.softinfonce.bench.TrainBenchmark;
 import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.config.Precision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,9 +25,10 @@ import picocli.CommandLine.Option;
  * {@code dev.softinfonce.bench}. Each prints figures with the load average, and optionally one JSON file.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks: training throughput, objective/estimator overhead, matmul peak, HTTP serving load.",
+    description = "Benchmarks: training throughput, objective/estimator overhead, matmul peak, encoder throughput, "
+        + "HTTP serving load.",
     subcommands = {BenchCommand.Train.class, BenchCommand.Objectives.class, BenchCommand.Matmul.class,
-        BenchCommand.Serve.class})
+        BenchCommand.Encode.class, BenchCommand.Serve.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -85,6 +87,10 @@ final class BenchCommand implements Runnable {
     @Option(names = "--no-peak", description = "skip the matmul peak measurement")
     boolean noPeak;
 
+    @Option(names = "--profile", description = "after the timed steps, trace one step (RunOptions FULL_TRACE) and print "
+        + "the share of each op type")
+    boolean profile;
+
     @Override
     public void run() {
       if (steps < 1 || warmup < 0) {
@@ -92,7 +98,7 @@ final class BenchCommand implements Runnable {
       }
       ExperimentConfig cfg = options.load(List.of());
       TrainBenchmark.Report report = TrainBenchmark.run(cfg, steps, warmup,
-          noPeak ? new int[0] : MatmulPeak.DEFAULT_SIZES);
+          noPeak ? new int[0] : MatmulPeak.DEFAULT_SIZES, profile);
       System.out.println(report.summary());
       try {
         System.out.println(new ObjectMapper().writeValueAsString(report.toMap()));
@@ -146,7 +152,8 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "matmul", mixinStandardHelpOptions = true,
-      description = "Dense fp32 matmul GFLOP/s through TF Java (median after warm-up).")
+      description = "Dense matmul GFLOP/s through TF Java, fp32 and bf16 operands (median after warm-up): the peaks "
+          + "training FLOP/s are compared with.")
   static final class Matmul implements Runnable {
     @Option(names = "--threads", defaultValue = "2", description = "intra-op threads (default ${DEFAULT-VALUE})")
     int threads;
@@ -162,9 +169,54 @@ final class BenchCommand implements Runnable {
       if (threads < 1 || reps < 1) {
         throw new UserException("--threads and --reps must be >= 1");
       }
-      System.out.printf(Locale.ROOT, "# %d intra-op threads, load average %.1f%n", threads, Stats.loadAverage());
-      MatmulPeak.measure(sizes, threads, 2, reps).forEach((n, g) ->
-          System.out.printf(Locale.ROOT, "n=%d\t%.1f GFLOP/s%n", n, g));
+      System.out.printf(Locale.ROOT, "# %d intra-op threads, load average %.1f, cpu %s%n", threads,
+          Stats.loadAverage(), Stats.cpuDescription());
+      Map<Integer, Double> fp32 = MatmulPeak.measure(sizes, threads, 2, reps, Precision.FP32);
+      Map<Integer, Double> bf16 = MatmulPeak.measure(sizes, threads, 2, reps, Precision.BF16);
+      System.out.println("n\tfp32 GFLOP/s\tbf16 GFLOP/s");
+      fp32.forEach((n, g) -> System.out.printf(Locale.ROOT, "n=%d\t%.1f\t%.1f%n", n, g, bf16.get(n)));
+      System.out.printf(Locale.ROOT, "peak fp32 %.1f GFLOP/s, bf16 %.1f GFLOP/s (load average %.1f)%n",
+          java.util.Collections.max(fp32.values()), java.util.Collections.max(bf16.values()), Stats.loadAverage());
+    }
+  }
+
+  @Command(name = "encode", mixinStandardHelpOptions = true,
+      description = "Encoder tokens/s (all tokens real) of the inference forward pass and of forward + backward, per "
+          + "size, length and compute precision.")
+  static final class Encode implements Runnable {
+    @Option(names = "--sizes", split = ",", defaultValue = "tiny,minilm", description = "tiny | minilm (default ${DEFAULT-VALUE})")
+    List<String> sizes;
+
+    @Option(names = "--lengths", split = ",", defaultValue = "64,128,256", description = "sequence lengths (default ${DEFAULT-VALUE})")
+    int[] lengths;
+
+    @Option(names = "--batch", defaultValue = "32", description = "sequences per call (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--threads", defaultValue = "2", description = "intra-op threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "timed seconds per row (default ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--precisions", split = ",", defaultValue = "fp32,bf16", description = "fp32,bf16 (default ${DEFAULT-VALUE})")
+    List<String> precisions;
+
+    @Option(names = "--forward-only", description = "inference only (skip forward + backward)")
+    boolean forwardOnly;
+
+    @Override
+    public void run() {
+      if (batch < 1 || threads < 1 || seconds <= 0) {
+        throw new UserException("--batch and --threads must be >= 1, --seconds > 0");
+      }
+      List<Precision> ps = precisions.stream().map(p -> ModelCommand.enumOf(Precision.class, p, "--precisions")).toList();
+      for (String s : sizes) {
+        if (!s.equals("tiny") && !s.equals("minilm")) {
+          throw new UserException("--sizes " + s + ": expected tiny or minilm");
+        }
+      }
+      dev.softinfonce.model.EncoderBenchmark.print(sizes, lengths, batch, threads, seconds, ps, forwardOnly);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.softinfonce.cli;
 
+import dev.softinfonce.files.FileTrees;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.experiment.Quickstart;
 import dev.softinfonce.experiment.RunOutcome;

@@ -1,5 +1,9 @@
 package dev.softinfonce.cli;
 
+import dev.softinfonce.corpus.CorpusTokenizer;
+import dev.softinfonce.data.ExampleReader;
+import dev.softinfonce.data.ReadMode;
+import dev.softinfonce.data.ReadOptions;
 import dev.softinfonce.text.TokenizerException;
 import dev.softinfonce.text.TokenizerTrainer;
 import java.io.IOException;
@@ -27,7 +31,7 @@ final class TokenizerCommand implements Runnable {
           + " Hugging Face tokenizer.json that DJL loads."})
   static final class Train implements Runnable {
     @Option(names = "--data", required = true, arity = "1..*", paramLabel = "FILE",
-        description = "jsonl (or .jsonl.gz) files with docstring_tokens / code_tokens")
+        description = "training pairs in a format the data readers read (CodeSearchNet jsonl[.gz], CoSQA json): their query and code texts")
     List<Path> data;
 
     @Option(names = "--vocab-size", paramLabel = "N",
@@ -56,7 +60,11 @@ final class TokenizerCommand implements Runnable {
       }
       try {
         for (Path file : data) {
-          long n = trainer.addJsonl(file);
+          long n;
+          // Through the data readers: every format they read, records dropped and checked as in training.
+          try (ExampleReader r = ExampleReader.open(file, ReadMode.PAIRS, ReadOptions.defaults())) {
+            n = CorpusTokenizer.addExamples(trainer, () -> r);
+          }
           System.out.println(file + ": " + n + " texts");
         }
         TokenizerTrainer.Result r = trainer.train();

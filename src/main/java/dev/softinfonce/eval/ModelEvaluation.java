@@ -20,13 +20,24 @@ public final class ModelEvaluation {
   /** Evaluates {@code model} on {@code queries} (at most {@code eval.max_queries} if set). */
   public static RetrievalResult evaluate(TextEmbedder model, QuerySet queries, EvalConfig eval,
       IntConsumer progress) {
-    List<Example> qs = queries.queries();
-    if (eval.maxQueries() > 0 && qs.size() > eval.maxQueries()) {
-      qs = qs.subList(0, eval.maxQueries());
-    }
+    List<Example> qs = evaluatedQueries(queries, eval);
     Codebase pool = queries.codebase();
     float[][] q = model.encodeQueries(qs.stream().map(Example::query).toList(), progress); // [Q, D]
     float[][] c = model.encodeCodes(pool.codes(), progress); // [C, D]
+    return rank(qs, pool, q, c, eval);
+  }
+
+  /** The queries an evaluation reads: the first {@code eval.max_queries} when that is set, else all. */
+  public static List<Example> evaluatedQueries(QuerySet queries, EvalConfig eval) {
+    List<Example> qs = queries.queries();
+    return eval.maxQueries() > 0 && qs.size() > eval.maxQueries() ? qs.subList(0, eval.maxQueries()) : qs;
+  }
+
+  /**
+   * The protocol after encoding: ranks {@code pool} for each of {@code qs} by the embeddings
+   * {@code q [Q, D]} and {@code c [C, D]} (row i of {@code c} is {@code pool}'s code i).
+   */
+  public static RetrievalResult rank(List<Example> qs, Codebase pool, float[][] q, float[][] c, EvalConfig eval) {
     List<String> gold = qs.stream().map(Example::url).toList();
     List<String> sources = qs.stream().map(Example::source).toList();
     RetrievalEvaluator evaluator = RetrievalEvaluator.fromConfig(eval);

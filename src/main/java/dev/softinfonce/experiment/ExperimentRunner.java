@@ -1,5 +1,7 @@
 package dev.softinfonce.experiment;
 
+import dev.softinfonce.corpus.CorpusTokenizer;
+import dev.softinfonce.text.TokenizerTrainer;
 import dev.softinfonce.config.ConfigParser;
 import dev.softinfonce.config.EstimatorConfig;
 import dev.softinfonce.config.ExperimentConfig;
@@ -12,7 +14,6 @@ import dev.softinfonce.eval.RetrievalEvaluator;
 import dev.softinfonce.eval.RetrievalResult;
 import dev.softinfonce.model.InferenceModel;
 import dev.softinfonce.text.Tokenizer;
-import dev.softinfonce.text.TokenizerTrainer;
 import dev.softinfonce.train.Checkpoints;
 import dev.softinfonce.train.Trainer;
 import java.io.IOException;
@@ -364,18 +365,9 @@ public final class ExperimentRunner {
   }
 
   private Path corpusTokenizer(ExperimentConfig cfg, String name, int vocabSize) {
-    Path tok = dir.resolve(name);
-    if (!Files.isRegularFile(tok)) {
-      try {
-        TokenizerTrainer.Result r = TokenizerTrainer.trainOnCorpus(Path.of(cfg.data().train()), vocabSize, tok);
-        out.accept(String.format(Locale.ROOT, "tokenizer: %d tokens trained on %d texts -> %s", r.vocabulary().size(),
-            r.texts(), tok));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + tok, e);
-      }
-    }
-    return tok;
+    return CorpusTokenizer.shared(cfg.data(), vocabSize, dir.resolve(name), out);
   }
+
 
   private QuerySet test(ExperimentConfig base) {
     if (test == null) {

@@ -1,5 +1,6 @@
 package dev.softinfonce.experiment;
 
+import dev.softinfonce.corpus.CorpusTokenizer;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.data.Datasets;
 import dev.softinfonce.data.QuerySet;
@@ -92,18 +93,8 @@ public final class Quickstart {
   }
 
   private Path corpusTokenizer(ExperimentConfig cfg, String name, int vocabSize) {
-    Path tok = workDir.resolve(name);
-    try {
-      Files.createDirectories(workDir);
-      if (!Files.isRegularFile(tok)) {
-        TokenizerTrainer.Result r = TokenizerTrainer.trainOnCorpus(Path.of(cfg.data().train()), vocabSize, tok);
-        out.accept(String.format(Locale.ROOT, "tokenizer: %d tokens trained on %d texts (unknown rate %.4f%%) -> %s",
-            r.vocabulary().size(), r.texts(), 100 * r.unknownRate(), tok));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + tok, e);
-    }
-    return tok;
+    // retrained when the vocabulary size or the training data changed (the stamp beside it says which)
+    return CorpusTokenizer.shared(cfg.data(), vocabSize, workDir.resolve(name), out);
   }
 
   /** The start itself, untrained, at the runs' lengths and head: what fine-tuning has to beat. */
@@ -130,6 +121,7 @@ public final class Quickstart {
     }
     return evaluate("zero-shot " + cfg.model().initFrom(), dir, resolved, test, 0, null);
   }
+
 
   private RunOutcome evaluate(String name, Path checkpoint, ExperimentConfig cfg, QuerySet test, double seconds,
       Double validMrr) {

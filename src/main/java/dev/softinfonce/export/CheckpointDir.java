@@ -65,6 +65,9 @@ public record CheckpointDir(Path dir, Path variablesPrefix, ExperimentConfig con
       throw new ExportException("checkpoint " + dir + ": no TF checkpoint (expected " + dir.resolve("variables.index")
           + " or " + dir.resolve("variables/variables.index") + ")");
     }
+    if (home.equals(dir)) { // trainer or imported layout: the folder carries the manifest
+      dev.softinfonce.integrity.Manifest.verify(dir, dev.softinfonce.integrity.Manifest.FILE);
+    }
     Path configFile = home.resolve(CONFIG);
     if (!Files.isRegularFile(configFile)) {
       throw new ExportException("checkpoint " + dir + ": missing " + configFile

@@ -98,6 +98,7 @@ public final class SavedModelExporter {
         SavedModelBundle.exporter(tmp.toString()).withTags(TAG).withSession(s)
             .withSignatures(graph.signatures().toArray(new org.tensorflow.Signature[0])).export();
         writeAssets(tmp, ck, info, compute, base, v);
+        dev.softinfonce.integrity.Manifest.write(tmp, MANIFEST, java.util.List.of());
         diff = selfCheck(tmp, s, graph, ck.config().model());
       }
       beforeCommit.run();
@@ -107,6 +108,9 @@ public final class SavedModelExporter {
     } catch (IOException e) {
       deleteQuietly(tmp);
       throw new UncheckedIOException("export to " + target + " failed: " + e.getMessage(), e);
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      deleteQuietly(tmp);
+      throw new ExportException("export to " + target + " failed: " + firstLine(e), e);
     } catch (RuntimeException | Error e) {
       deleteQuietly(tmp);
       throw e;
@@ -140,6 +144,8 @@ public final class SavedModelExporter {
     }
     try {
       PretrainedCheckpoint.restore(s, tf, graph.encoder().variables(), ck.variablesPrefix(), "");
+    } catch (dev.softinfonce.integrity.IntegrityException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new ExportException("checkpoint " + ck.dir() + " does not fit the model in " + ck.configFile() + ": "
           + firstLine(e), e);

@@ -79,6 +79,26 @@ public final class DualEncoder {
     }
   }
 
+  /** A view of {@code of} sharing its towers' variables and temperature, with dropout off. */
+  private DualEncoder(DualEncoder of, Precision precision) {
+    this.tf = of.tf;
+    this.cfg = of.cfg;
+    this.prefix = of.prefix;
+    this.queryTower = of.queryTower.withoutDropout(precision);
+    this.codeTower = of.cfg.sharedTowers() ? queryTower : of.codeTower.withoutDropout(precision);
+    this.logitScale = of.logitScale;
+    this.variables.putAll(of.variables);
+  }
+
+  /**
+   * The same model in inference mode (no dropout) over the same variables: what validation in the
+   * training session encodes with, so it always sees the weights of the latest step; {@code precision}
+   * is the view's compute.
+   */
+  public DualEncoder withoutDropout(Precision precision) {
+    return new DualEncoder(this, precision);
+  }
+
   /** Static factory mirroring the constructor, for call sites that prefer one. */
   public static DualEncoder create(Ops tf, ModelConfig cfg, boolean training, long seed) {
     return new DualEncoder(tf, cfg, training, seed);

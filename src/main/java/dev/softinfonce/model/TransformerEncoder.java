@@ -96,6 +96,31 @@ public final class TransformerEncoder<T extends TFloating> {
     pooler = cfg.pooling() == ModelConfig.Pooling.POOLER ? new Dense<>(params, "pooler.dense", d, d) : null;
   }
 
+  /** A view of {@code of} that shares every variable and layer but applies no dropout. */
+  private TransformerEncoder(TransformerEncoder<T> of, Precision precision) {
+    this.tf = of.tf;
+    this.compute = ComputeType.of(precision, of.dtype);
+    this.cfg = of.cfg;
+    this.dtype = of.dtype;
+    this.params = of.params;
+    this.dropout = new Dropout<>(of.tf, of.dtype, false, 0);
+    this.wordEmbeddings = of.wordEmbeddings;
+    this.positionEmbeddings = of.positionEmbeddings;
+    this.tokenTypeEmbeddings = of.tokenTypeEmbeddings;
+    this.embeddingNorm = of.embeddingNorm;
+    this.layers.addAll(of.layers);
+    this.pooler = of.pooler;
+  }
+
+  /**
+   * This encoder without dropout, over the same variables: validation inside the training session reads
+   * the trainee's current weights through it, with no copy and no second graph. {@code precision} is its
+   * compute ({@code eval.precision}), which may differ from the trainee's.
+   */
+  public TransformerEncoder<T> withoutDropout(Precision precision) {
+    return new TransformerEncoder<>(this, precision);
+  }
+
   /** Last hidden states {@code [B, L, D]} for {@code ids [B, L]} and {@code mask [B, L]} (1 = real token). */
   public Operand<T> hiddenStates(Operand<TInt32> ids, Operand<TInt32> mask) {
     int d = cfg.hiddenSize();

@@ -32,7 +32,8 @@ import java.util.Set;
  *
  * <pre>{@code
  * TokenizerTrainer trainer = TokenizerTrainer.builder().vocabSize(8000).minFrequency(2).build();
- * trainer.addJsonl(Path.of("train.jsonl"));
+ * trainer.add("Returns the user name");  // or CorpusTokenizer.addExamples(trainer, examples)
+ * trainer.add("getUserName ( )");
  * TokenizerTrainer.Result r = trainer.train();
  * r.vocabulary().write(Path.of("tokenizer.json"));
  * }</pre>
@@ -72,33 +73,6 @@ public final class TokenizerTrainer {
       wordCounts.computeIfAbsent(w, k -> new long[1])[0]++;
       wordsSeen++;
     }
-  }
-
-  /**
-   * The default tokenizer of a corpus: trains on the {@code docstring_tokens} and {@code code_tokens} of
-   * {@code jsonl} with the default settings and {@code vocabSize} tokens, and writes {@code target}
-   * atomically (temp file, then rename), so a killed run never leaves half a tokenizer.json.
-   */
-  public static Result trainOnCorpus(Path jsonl, int vocabSize, Path target) throws java.io.IOException {
-    TokenizerTrainer trainer = builder().vocabSize(vocabSize).build();
-    trainer.addJsonl(jsonl);
-    Result r = trainer.train();
-    java.nio.file.Files.createDirectories(target.toAbsolutePath().getParent());
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    r.vocabulary().write(tmp);
-    java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    return r;
-  }
-
-  /**
-   * Streams {@code docstring_tokens} and {@code code_tokens} of a CodeSearchNet-style jsonl file.
-   *
-   * @return texts read from this file
-   * @throws TokenizerException naming file, line and field on bad input
-   */
-  public long addJsonl(Path file) {
-    return TrainingTexts.read(file, this::add);
   }
 
   /** Texts counted so far. */

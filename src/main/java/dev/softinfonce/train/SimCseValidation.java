@@ -1,5 +1,6 @@
 package dev.softinfonce.train;
 
+import dev.softinfonce.corpus.TokenizedCorpus;
 import dev.softinfonce.text.TokenizedBatch;
 import org.tensorflow.Result;
 import org.tensorflow.Session;

@@ -3,14 +3,15 @@ package dev.softinfonce.train;
 import dev.softinfonce.config.EstimatorConfig;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.corpus.CorpusTokenizer;
+import dev.softinfonce.corpus.PreparedCorpus;
+import dev.softinfonce.corpus.TokenizedCorpus;
 import dev.softinfonce.data.Batcher;
-import dev.softinfonce.data.CodeHash;
 import dev.softinfonce.data.Datasets;
 import dev.softinfonce.data.Example;
 import dev.softinfonce.data.QuerySet;
-import dev.softinfonce.estimator.DocumentLengths;
 import dev.softinfonce.estimator.EmbeddingTables;
-import dev.softinfonce.eval.ModelEvaluation;
+import dev.softinfonce.files.AtomicFiles;
 import dev.softinfonce.eval.RetrievalResult;
 import dev.softinfonce.model.InferenceModel;
 import dev.softinfonce.model.PretrainedCheckpoint;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,10 +130,12 @@ public final class Trainer {
         : Path.of(value);
   }
 
-  /** Continues the run in {@code runDir} from its latest checkpoint, with the config saved there. */
+  /**
+   * Continues the run in {@code runDir} from its newest checkpoint that verifies (a damaged newer one is
+   * reported when the run starts and skipped), with the config saved there.
+   */
   public static Trainer resume(Path runDir) {
-    Path latest = Checkpoints.latest(runDir).orElseThrow(() -> new IllegalArgumentException(
-        "--resume " + runDir + ": no complete checkpoint-<step> folder in it"));
+    Path latest = Checkpoints.latestVerified(runDir, damaged -> { });
     ExperimentConfig cfg = ExperimentConfig.builder().file(latest.resolve(Checkpoints.CONFIG)).build();
     return new Trainer(cfg, runDir, true);
   }
@@ -161,9 +163,9 @@ public final class Trainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create run folder " + runDir, e);
     }
-    Path tokenizerFile = prepareTokenizer();
-    List<Example> train = Datasets.loadTrain(cfg.data());
+    List<Example> train = Datasets.loadTrain(cfg.data()); // read once: tokenizer, ids, hashes all come from it
     out.accept("train: " + train.size() + " pairs from " + cfg.data().train());
+    Path tokenizerFile = prepareTokenizer(train);
     QuerySet valid = cfg.data().valid() == null ? null : Datasets.valid(cfg.data());
     boolean simcse = TrainingGraph.simcse(cfg);
     if (cfg.estimator().model() != null) {
@@ -172,26 +174,24 @@ public final class Trainer {
     try (Tokenizer qTok = Tokenizer.load(tokenizerFile, cfg.model().maxQueryLength());
          Tokenizer cTok = Tokenizer.load(tokenizerFile, cfg.model().maxCodeLength())) {
       checkTokenizer(qTok);
-      TokenizedCorpus queries = TokenizedCorpus.of(train, Example::query, qTok);
-      TokenizedCorpus codes = simcse ? null : TokenizedCorpus.of(train, Example::code, cTok); // simcse: docstrings only
+      // simcse reads docstrings only
+      PreparedCorpus corpus = PreparedCorpus.prepare(train, qTok, simcse ? null : cTok, cfg.train().batchSize(),
+          cfg.train().seed());
       SimCseValidation simcseValid = simcse && valid != null
           ? new SimCseValidation(TokenizedCorpus.of(valid.queries(), Example::query, qTok), cfg.train().batchSize())
           : null;
-      long[] codeHashes = CodeHash.of(train.stream().map(Example::code).toList());
-      Batcher batcher = Batcher.of(train, cfg.train().batchSize(), cfg.train().seed());
+      SessionValidation sessionValid = !simcse && valid != null
+          ? new SessionValidation(valid, cfg.eval(), qTok, cTok) : null;
       EstimatorSide est = EstimatorSide.prepare(cfg, train, qTok);
-      double avgdl = Double.NaN; // BM25's average document length: only BM25 reads it, so only BM25 pays for it
-      if (cfg.estimator().name() == EstimatorConfig.Name.BM25) {
-        TokenizedBatch docs = cfg.estimator().field() == EstimatorConfig.Bm25Field.CODE && codes != null
-            ? codes.all() : queries.all();
-        avgdl = DocumentLengths.average(docs.ids(), docs.mask(), specialIds(qTok));
-      }
+      double avgdl = cfg.estimator().name() == EstimatorConfig.Name.BM25 // only BM25 reads it
+          ? corpus.averageDocumentLength(cfg.estimator().field() == EstimatorConfig.Bm25Field.CODE, specialIds(qTok))
+          : Double.NaN;
       try (Graph g = new Graph()) {
         TrainingGraph tg = TrainingGraph.build(g, cfg, new TrainingGraph.Resources(specialIds(qTok), avgdl,
             train.size(), est.model));
         try (Session s = new Session(g, InferenceModel.sessionConfig(cfg.train().threads()))) {
           TrainState state = initialise(tg, s, est);
-          return loop(tg, s, state, batcher, queries, codes, codeHashes, est, valid, simcseValid, tokenizerFile, t0);
+          return loop(tg, s, state, corpus, est, sessionValid, simcseValid, t0);
         }
       } finally {
         est.close();
@@ -199,9 +199,9 @@ public final class Trainer {
     }
   }
 
-  private Result loop(TrainingGraph tg, Session s, TrainState state, Batcher batcher, TokenizedCorpus queries,
-      TokenizedCorpus codes, long[] codeHashes, EstimatorSide est, QuerySet valid, SimCseValidation simcseValid,
-      Path tokenizerFile, long t0) {
+  private Result loop(TrainingGraph tg, Session s, TrainState state, PreparedCorpus corpus, EstimatorSide est,
+      SessionValidation valid, SimCseValidation simcseValid, long t0) {
+    Batcher batcher = corpus.batcher();
     long total = totalSteps(batcher);
     LearningRateSchedule schedule = LearningRateSchedule.of(cfg.train(), total);
     Checkpoints checkpoints = new Checkpoints(runDir, cfg.train().keepCheckpoints());
@@ -225,7 +225,7 @@ public final class Trainer {
         }
         Batcher.Batch batch = batcher.batch(pos);
         double lr = schedule.lr(step);
-        float[] fetched = step(tg, s, batch.indices(), queries, codes, codeHashes, est, lr, step);
+        float[] fetched = step(tg, s, corpus.batch(batch), est, lr, step);
         loss = fetched[0];
         if (!Double.isFinite(loss)) {
           throw new TrainingDivergedException("loss is " + loss + " at step " + (step + 1) + " (epoch " + pos.epoch()
@@ -270,7 +270,7 @@ public final class Trainer {
           return new Result(runDir, step, loss, last, Checkpoints.best(runDir).orElse(null), state.bestMetric(),
               (System.nanoTime() - t0) / 1e9, pairsPerSecond);
         }
-        boolean evalNow = valid != null && (epochEnd
+        boolean evalNow = (valid != null || simcseValid != null) && (epochEnd
             || (cfg.train().evalEvery() > 0 && step % cfg.train().evalEvery() == 0));
         boolean saveNow = evalNow || epochEnd || step % cfg.train().checkpointEvery() == 0;
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -290,12 +290,14 @@ public final class Trainer {
                 + " valid docstrings) mrr=%.4f r@1=%.4f r@10=%.4f loss=%.4f (%d docstrings, batches of %d)", step,
                 mrr, r1, r10, v.loss(), v.docstrings(), v.batchSize()));
           } else {
-            RetrievalResult r = validate(s, tokenizerFile, valid);
+            long tv = System.nanoTime();
+            RetrievalResult r = valid.run(tg, s);
+            double seconds = (System.nanoTime() - tv) / 1e9;
             mrr = r.metrics().mrr();
             r1 = r.metrics().recallAt1();
             r10 = r.metrics().recallAt10();
-            out.accept(String.format("step %d: valid mrr=%.4f r@1=%.4f r@10=%.4f (%d queries, pool %d)", step,
-                mrr, r1, r10, r.metrics().queries(), r.metrics().poolSize()));
+            out.accept(String.format("step %d: valid mrr=%.4f r@1=%.4f r@10=%.4f (%d queries, pool %d, %.1f s)", step,
+                mrr, r1, r10, r.metrics().queries(), r.metrics().poolSize(), seconds));
             metrics.put("valid_queries", (double) r.metrics().queries()); // for the export's model card
             metrics.put("valid_pool", (double) r.metrics().poolSize());
           }
@@ -325,22 +327,17 @@ public final class Trainer {
   }
 
   /** Runs one update; returns loss, grad norm, weight min/mean/max/clamped share. */
-  private float[] step(TrainingGraph tg, Session s, int[] idx, TokenizedCorpus queries, TokenizedCorpus codes,
-      long[] codeHashes, EstimatorSide est, double lr, long step) {
-    TokenizedBatch q = queries.batch(idx);
-    long[] hashes = new long[idx.length];
-    for (int k = 0; k < idx.length; k++) {
-      hashes[k] = codeHashes[idx[k]];
-    }
+  private float[] step(TrainingGraph tg, Session s, PreparedCorpus.Batch batch, EstimatorSide est, double lr,
+      long step) {
+    int[] idx = batch.indices();
     List<Tensor> feeds = new ArrayList<>();
     try {
       Session.Runner r = s.runner();
-      r.feed(tg.queryIds, keep(feeds, ints(q.ids()))).feed(tg.queryMask, keep(feeds, ints(q.mask())));
+      r.feed(tg.queryIds, keep(feeds, ints(batch.query().ids()))).feed(tg.queryMask, keep(feeds, ints(batch.query().mask())));
       if (tg.readsCode()) {
-        TokenizedBatch c = codes.batch(idx);
-        r.feed(tg.codeIds, keep(feeds, ints(c.ids()))).feed(tg.codeMask, keep(feeds, ints(c.mask())));
+        r.feed(tg.codeIds, keep(feeds, ints(batch.code().ids()))).feed(tg.codeMask, keep(feeds, ints(batch.code().mask())));
       }
-      r.feed(tg.sameCode, keep(feeds, bools(CodeHash.sameCodeMatrix(hashes))))
+      r.feed(tg.sameCode, keep(feeds, bools(batch.sameCode())))
           .feed(tg.exampleIndex, keep(feeds, TInt32.vectorOf(idx)))
           .feed(tg.update.learningRate(), keep(feeds, TFloat32.scalarOf((float) lr)))
           .feed(tg.stepSeed, keep(feeds, TInt64.scalarOf(step)));
@@ -381,7 +378,7 @@ public final class Trainer {
   /** Restores a resumed run, or initialises: fresh weights or {@code model.init_from}, frozen estimator. */
   private TrainState initialise(TrainingGraph tg, Session s, EstimatorSide est) {
     if (resume) {
-      Path latest = Checkpoints.latest(runDir).orElseThrow();
+      Path latest = Checkpoints.latestVerified(runDir, out);
       TrainState st = Checkpoints.restore(s, latest);
       out.accept("resumed from " + latest + " at step " + st.step() + " (epoch " + st.epoch() + ", batch "
           + st.batchInEpoch() + ")");
@@ -407,25 +404,6 @@ public final class Trainer {
     return TrainState.initial(cfg.train().seed());
   }
 
-  private RetrievalResult validate(Session s, Path tokenizerFile, QuerySet valid) {
-    Path snap = runDir.resolve(".validation");
-    try {
-      deleteTree(snap);
-      Files.createDirectories(snap);
-      s.save(snap.resolve("variables").toString());
-      Files.writeString(snap.resolve(PretrainedCheckpoint.CONFIG), cfg.toYaml());
-      Files.copy(tokenizerFile, snap.resolve(PretrainedCheckpoint.TOKENIZER), StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write validation snapshot " + snap, e);
-    }
-    try (InferenceModel m = InferenceModel.load(snap, cfg.eval().batchSize(), cfg.train().threads(),
-        cfg.eval().precision())) {
-      return ModelEvaluation.evaluate(m, valid, cfg.eval(), null);
-    } finally {
-      deleteTree(snap);
-    }
-  }
-
   private long totalSteps(Batcher batcher) {
     if (cfg.train().maxSteps() > 0) {
       return cfg.train().maxSteps();
@@ -437,29 +415,23 @@ public final class Trainer {
     return total;
   }
 
-  /** The tokenizer of this run: {@code model.tokenizer}, copied into the run folder, or trained on the corpus. */
-  private Path prepareTokenizer() {
+  /**
+   * The tokenizer of this run: {@code model.tokenizer}, or {@code model.init_from}'s, copied into the run
+   * folder; else trained on the run's own training examples ({@link CorpusTokenizer}).
+   */
+  private Path prepareTokenizer(List<Example> train) {
     Path target = runDir.resolve(PretrainedCheckpoint.TOKENIZER);
     if (resume && Files.isRegularFile(target)) {
       return target;
     }
-    try {
-      if (cfg.model().tokenizer() != null) {
-        Files.copy(Path.of(cfg.model().tokenizer()), target, StandardCopyOption.REPLACE_EXISTING);
-      } else if (cfg.model().initFrom() != null) {
-        Files.copy(InferenceModel.findTokenizer(Path.of(cfg.model().initFrom())), target,
-            StandardCopyOption.REPLACE_EXISTING);
-      } else {
-        if (cfg.data().train() == null) {
-          throw new IllegalArgumentException("data.train is not set");
-        }
-        var trained = dev.softinfonce.text.TokenizerTrainer.trainOnCorpus(Path.of(cfg.data().train()),
-            cfg.model().vocabSize(), target);
-        out.accept("tokenizer: trained " + trained.vocabulary().size() + " tokens on " + cfg.data().train()
-            + " -> " + target);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target, e);
+    if (cfg.model().tokenizer() != null) {
+      AtomicFiles.copy(Path.of(cfg.model().tokenizer()), target);
+    } else if (cfg.model().initFrom() != null) {
+      AtomicFiles.copy(InferenceModel.findTokenizer(Path.of(cfg.model().initFrom())), target);
+    } else {
+      var trained = CorpusTokenizer.train(train, cfg.model().vocabSize(), target);
+      out.accept("tokenizer: trained " + trained.vocabulary().size() + " tokens on " + cfg.data().train()
+          + " -> " + target);
     }
     return target;
   }
@@ -486,17 +458,6 @@ public final class Trainer {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try {
-      com.google.common.io.MoreFiles.deleteRecursively(p, com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + p + ": " + e.getMessage(), e);
     }
   }
 

@@ -101,6 +101,15 @@ public final class TrainingGraph {
   public final Operand<TFloat32> loss; // []
   public final WeightStats<TFloat32> weightStats;
   public final AdamW.Update update;
+  /**
+   * Validation in the training session (null for simcse): ids and mask {@code [N, L]} of valid queries or
+   * pool code, encoded by the trainee without dropout ({@link DualEncoder#withoutDropout}), which reads
+   * the same variables the step updates; embeddings {@code [N, D]}.
+   */
+  public final Placeholder<TInt32> validationIds;
+  public final Placeholder<TInt32> validationMask;
+  public final Operand<TFloat32> validationQuery; // [N, D]
+  public final Operand<TFloat32> validationCode; // [N, D]
 
   private TrainingGraph(Graph graph, ExperimentConfig cfg, Resources res) {
     this.graph = graph;
@@ -186,6 +195,16 @@ public final class TrainingGraph {
       Operand<TFloat32> rel = est == EstimatorConfig.Name.UNIFORM ? null : relevance;
       loss = objective.loss(tf, scores, rel, sameCode);
       weightStats = objective.weightStats(tf, scores, rel, sameCode);
+    }
+    if (simcse == null) {
+      DualEncoder inference = encoder.withoutDropout(cfg.eval().precision()); // eval computes as eval.precision says
+      validationIds = ids("validation_input_ids");
+      validationMask = ids("validation_attention_mask");
+      validationQuery = inference.encodeQuery(validationIds, validationMask); // [N, D]
+      validationCode = inference.encodeCode(validationIds, validationMask); // [N, D]
+    } else {
+      validationIds = validationMask = null;
+      validationQuery = validationCode = null;
     }
     update = AdamW.builder().config(cfg.train())
         .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build().minimize(tf, loss);

@@ -65,41 +65,6 @@ class TokenizerErrorsTest {
   }
 
   @Test
-  void badTrainingRecords(@TempDir Path dir) throws IOException {
-    Path f = dir.resolve("bad.jsonl");
-    Files.writeString(f, "{\"docstring_tokens\": [\"a\"], \"code_tokens\": [\"b\"]}\n"
-        + "\n"
-        + "{\"docstring_tokens\": [\"a\"], \"code_tokens\": \"b c\"}\n");
-    assertEquals(f + ":3: field code_tokens must be an array of strings, got string",
-        assertThrows(TokenizerException.class, () -> TrainingTexts.read(f, s -> { })).getMessage());
-
-    Files.writeString(f, "{\"docstring_tokens\": [\"a\", 3]}\n");
-    assertEquals(f + ":1: field docstring_tokens[1] must be a string, got number",
-        assertThrows(TokenizerException.class, () -> TrainingTexts.read(f, s -> { })).getMessage());
-
-    Files.writeString(f, "{\"code\": \"x\"}\n");
-    assertEquals(f + ":1: record has neither field docstring_tokens nor code_tokens",
-        assertThrows(TokenizerException.class, () -> TrainingTexts.read(f, s -> { })).getMessage());
-
-    Files.writeString(f, "{\"code_tokens\": [\"a\"]}\n{\"code_tokens\": [\"a\"");
-    assertTrue(assertThrows(TokenizerException.class, () -> TrainingTexts.read(f, s -> { }))
-        .getMessage().startsWith(f + ":2: not valid JSON"));
-
-    assertEquals("training file not found: " + dir.resolve("x.jsonl"), assertThrows(TokenizerException.class,
-        () -> TrainingTexts.read(dir.resolve("x.jsonl"), s -> { })).getMessage());
-  }
-
-  @Test
-  void trainingTextsJoinTokensAndSkipEmpty(@TempDir Path dir) throws IOException {
-    Path f = dir.resolve("ok.jsonl");
-    Files.writeString(f, "{\"docstring_tokens\": [\"Gets\", \"the\", \"name\"], \"code_tokens\": [\"getName\", \"(\", \")\"]}\n"
-        + "{\"docstring_tokens\": [], \"code_tokens\": [\"x\"]}\n");
-    List<String> texts = new ArrayList<>();
-    assertEquals(3, TrainingTexts.read(f, texts::add));
-    assertEquals(List.of("Gets the name", "getName ( )", "x"), texts);
-  }
-
-  @Test
   void emptyCorpusCannotTrain() {
     TokenizerTrainer t = TokenizerTrainer.builder().build();
     t.add("   ");

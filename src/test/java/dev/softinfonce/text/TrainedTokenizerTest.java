@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.softinfonce.corpus.CorpusTokenizer;
+import dev.softinfonce.data.Example;
+import dev.softinfonce.data.ExampleReader;
+import dev.softinfonce.data.ReadMode;
+import dev.softinfonce.data.ReadOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +30,13 @@ class TrainedTokenizerTest {
 
   static final Path RUBY_VALID = dev.softinfonce.data.TestData.RUBY_VALID;
   static final Path RUBY_TEST = dev.softinfonce.data.TestData.RUBY_TEST;
+
+  /** The query and code texts of a file's pairs, as the trainer's corpus tokenizer sees them. */
+  static long addFile(TokenizerTrainer t, Path file) {
+    try (ExampleReader r = ExampleReader.open(file, ReadMode.PAIRS, ReadOptions.defaults())) {
+      return CorpusTokenizer.addExamples(t, () -> r);
+    }
+  }
 
   /** A small code-search corpus: docstrings and code in a few languages' styles. */
   static final List<String> CORPUS = List.of(
@@ -172,10 +184,10 @@ class TrainedTokenizerTest {
     Path a = dir.resolve("a.json");
     Path b = dir.resolve("b.json");
     TokenizerTrainer t1 = TokenizerTrainer.builder().vocabSize(1500).build();
-    t1.addJsonl(RUBY_VALID);
+    addFile(t1, RUBY_VALID);
     t1.train().vocabulary().write(a);
     TokenizerTrainer t2 = TokenizerTrainer.builder().vocabSize(1500).build();
-    t2.addJsonl(RUBY_VALID);
+    addFile(t2, RUBY_VALID);
     t2.train().vocabulary().write(b);
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
   }
@@ -186,7 +198,7 @@ class TrainedTokenizerTest {
   void rubyRoundTrip(boolean lowercase, @TempDir Path dir) {
     TokenizerTrainer trainer = TokenizerTrainer.builder().vocabSize(3000).minFrequency(2)
         .lowercase(lowercase).build();
-    assertEquals(2800, trainer.addJsonl(RUBY_VALID));
+    assertEquals(2800, addFile(trainer, RUBY_VALID));
     TokenizerTrainer.Result r = trainer.train();
     assertEquals(3000, r.vocabulary().size());
     assertTrue(r.unknownRate() < 0.001, "unknown rate on the training texts " + r.unknownRate());
@@ -198,8 +210,12 @@ class TrainedTokenizerTest {
     }
 
     List<String> texts = new ArrayList<>();
-    TrainingTexts.read(RUBY_VALID, texts::add);
-    TrainingTexts.read(RUBY_TEST, texts::add); // unseen text: exercises [UNK] too
+    for (Path f : List.of(RUBY_VALID, RUBY_TEST)) { // the test file is unseen text: exercises [UNK] too
+      for (Example e : ExampleReader.readAll(f, ReadMode.PAIRS, ReadOptions.defaults())) {
+        texts.add(e.query());
+        texts.add(e.code());
+      }
+    }
     int unknown = 0;
     int multiPiece = 0;
     try (Tokenizer tok = Tokenizer.builder(file).maxLength(100_000).truncation(false).build()) {

@@ -1,16 +1,17 @@
-package dev.softinfonce.cli;
+package dev.softinfonce.files;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** File helpers shared by commands. */
-final class FileTrees {
+/** The one recursive delete: run folders, snapshots, exports being replaced. */
+public final class FileTrees {
   private FileTrees() {}
 
-  static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
+  /** Deletes {@code p} and everything under it; nothing happens if it does not exist. */
+  public static void deleteTree(Path p) {
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     try {

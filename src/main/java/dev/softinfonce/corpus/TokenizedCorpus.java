@@ -1,4 +1,4 @@
-package dev.softinfonce.train;
+package dev.softinfonce.corpus;
 
 import dev.softinfonce.data.Example;
 import dev.softinfonce.text.TokenizedBatch;
@@ -24,12 +24,14 @@ public final class TokenizedCorpus {
 
   /** Tokenizes {@code text(e)} of each example in chunks of 512. */
   public static TokenizedCorpus of(List<Example> examples, Function<Example, String> text, Tokenizer tok) {
-    int[][] rows = new int[examples.size()][];
-    for (int from = 0; from < examples.size(); from += 512) {
-      List<String> chunk = new ArrayList<>();
-      for (int i = from; i < Math.min(examples.size(), from + 512); i++) {
-        chunk.add(text.apply(examples.get(i)));
-      }
+    return ofTexts(examples.stream().map(text).toList(), tok);
+  }
+
+  /** Tokenizes each text in chunks of 512. */
+  public static TokenizedCorpus ofTexts(List<String> texts, Tokenizer tok) {
+    int[][] rows = new int[texts.size()][];
+    for (int from = 0; from < texts.size(); from += 512) {
+      List<String> chunk = new ArrayList<>(texts.subList(from, Math.min(texts.size(), from + 512)));
       TokenizedBatch b = tok.encode(chunk);
       for (int k = 0; k < chunk.size(); k++) {
         rows[from + k] = Arrays.copyOf(b.ids()[k], b.length(k));
@@ -64,10 +66,15 @@ public final class TokenizedCorpus {
     return new TokenizedBatch(ids, mask);
   }
 
-  /** All rows padded (for corpus statistics such as BM25's average document length). */
-  public TokenizedBatch all() {
-    int[] idx = new int[rows.length];
-    Arrays.setAll(idx, i -> i);
+  /** Ids and mask of examples {@code from} (inclusive) to {@code to} (exclusive), padded to the longest. */
+  public TokenizedBatch range(int from, int to) {
+    int[] idx = new int[to - from];
+    Arrays.setAll(idx, k -> from + k);
     return batch(idx);
+  }
+
+  /** Every row unpadded (for corpus statistics such as BM25's average document length). */
+  public int[][] rows() {
+    return rows.clone();
   }
 }
