@@ -13,6 +13,12 @@ The same architecture as dev.softinfonce.model.DualEncoder with a shared tower (
     plain Adam without decay or clipping.
 Dropout 0.1 on hidden states and attention probabilities, as the Java side's ModelConfig defaults.
 
+--bf16: mixed precision the way a PyTorch user on a bf16-capable CPU runs it: the two tower passes under
+torch.cpu.amp.autocast(dtype=torch.bfloat16) (linear layers and attention matmuls in bf16; layer norm,
+softmax and the like in fp32 by autocast's own op lists), fp32 master weights and AdamW state, and the
+[B, B] score matrix and the loss in fp32 (as softinfonce's train.precision: bf16). The matmul peak is then
+measured with bf16 operands.
+
 Input: random token ids in [1, vocab) (0 is padding). Length distribution, the same as softinfonce's
 TrainBenchmark: each row's real length is drawn uniformly from [ceil(L/2), L] (special tokens included), the
 batch is padded to L (the full width), mask = 1 on the real tokens. A fresh batch is drawn per step from a
@@ -26,6 +32,7 @@ and achieved GFLOP/s by the formula in FLOPS_FORMULA below.
         --vocab 8000 --batch 32 --qlen 32 --clen 96 --steps 30 --warmup 5 --threads 2
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -124,8 +131,8 @@ def random_batch(gen, batch, length, vocab):
     return ids, mask
 
 
-def matmul_gflops(n, reps=7, warm=2):
-    a, b = torch.randn(n, n), torch.randn(n, n)
+def matmul_gflops(n, reps=7, warm=2, dtype=torch.float32):
+    a, b = torch.randn(n, n).to(dtype), torch.randn(n, n).to(dtype)
     times = []
     for i in range(warm + reps):
         t0 = time.perf_counter()
@@ -134,6 +141,21 @@ def matmul_gflops(n, reps=7, warm=2):
         if i >= warm:
             times.append(dt)
     return 2.0 * n ** 3 / statistics.median(times) / 1e9
+
+
+def cpu_description():
+    """CPU model and its bf16 matmul units (/proc/cpuinfo flags), as softinfonce's Stats.cpuDescription."""
+    model, units = "unknown", None
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name") and model == "unknown":
+                model = line.split(":", 1)[1].strip()
+            if line.startswith("flags") and units is None:
+                flags = line.split(":", 1)[1].split()
+                units = [f for f in ("amx_bf16", "avx512_bf16") if f in flags] or ["no bf16 units"]
+    except OSError:
+        return "unknown"
+    return f"{model} [{' '.join(units or [])}]"
 
 
 def blas_info():
@@ -164,6 +186,8 @@ def main():
     p.add_argument("--optimizer", choices=["adamw", "adam"], default="adamw")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--no-matmul", action="store_true", help="skip the matmul peak measurement")
+    p.add_argument("--bf16", action="store_true",
+                   help="towers under torch.cpu.amp.autocast(dtype=torch.bfloat16); fp32 weights, scores and loss")
     a = p.parse_args()
     if a.hidden % a.heads:
         p.error(f"--hidden {a.hidden} must be divisible by --heads {a.heads}")
@@ -173,7 +197,9 @@ def main():
     gen = torch.Generator().manual_seed(a.seed)
     load_start = os.getloadavg()[0]
 
-    peak = {} if a.no_matmul else {str(n): round(matmul_gflops(n), 1) for n in (1024, 2048)}
+    mm_dtype = torch.bfloat16 if a.bf16 else torch.float32
+    peak = {} if a.no_matmul else {str(n): round(matmul_gflops(n, dtype=mm_dtype), 1) for n in (1024, 2048)}
+    autocast = (lambda: torch.cpu.amp.autocast(dtype=torch.bfloat16)) if a.bf16 else contextlib.nullcontext
 
     model = Encoder(a).train()
     decay = [p_ for n, p_ in model.named_parameters() if not (n.endswith(".bias") or "norm" in n)]
@@ -192,9 +218,10 @@ def main():
         qi, qm = random_batch(gen, a.batch, a.qlen, a.vocab)
         ci, cm = random_batch(gen, a.batch, a.clen, a.vocab)
         t0 = time.perf_counter()
-        q = model(qi, qm)  # [B, D]
-        c = model(ci, cm)  # [B, D]
-        loss = F.cross_entropy(q @ c.t(), labels)  # InfoNCE over the [B, B] score matrix
+        with autocast():
+            q = model(qi, qm)  # [B, D]
+            c = model(ci, cm)  # [B, D]
+        loss = F.cross_entropy(q.float() @ c.float().t(), labels)  # InfoNCE over the fp32 [B, B] score matrix
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if a.optimizer == "adamw" and a.clip > 0:
@@ -214,6 +241,8 @@ def main():
     achieved = flops_per_step / med / 1e9
     out = {
         "impl": "pytorch",
+        "precision": "bf16" if a.bf16 else "fp32",
+        "cpu": cpu_description(),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_WAIT_POLICY")},

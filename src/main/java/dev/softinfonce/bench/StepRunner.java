@@ -14,6 +14,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -112,6 +113,17 @@ public final class StepRunner implements AutoCloseable {
    * @return {wall seconds of the session run, real (non-pad) tokens of the batch}
    */
   public double[] step() {
+    return step(null);
+  }
+
+  /** Runs one training step with {@code FULL_TRACE} and returns where its time went, by op type. */
+  public StepProfile profileStep() {
+    StepProfile[] out = new StepProfile[1];
+    step(out);
+    return out[0];
+  }
+
+  private double[] step(StepProfile[] profile) {
     TInt32[] t = batches.get(next);
     long tokens = realTokens[next];
     next = (next + 1) % batches.size();
@@ -124,14 +136,20 @@ public final class StepRunner implements AutoCloseable {
         runner.feed(step.estimatorQueryIds, t[0]).feed(step.estimatorQueryMask, t[1])
             .feed(step.estimatorCodeIds, t[2]).feed(step.estimatorCodeMask, t[3]);
       }
-      return timed(runner, tokens);
+      if (profile != null) {
+        runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+      }
+      return timed(runner, tokens, profile);
     }
   }
 
-  private double[] timed(Session.Runner runner, long tokens) {
+  private double[] timed(Session.Runner runner, long tokens, StepProfile[] profile) {
     long t0 = System.nanoTime();
-    try (Result r = runner.run()) {
+    try (Result r = profile != null ? runner.runAndFetchMetadata() : runner.run()) {
       long dt = System.nanoTime() - t0;
+      if (profile != null) {
+        profile[0] = StepProfile.of(r.getMetadata().orElseThrow(), dt / 1e6);
+      }
       lastLoss = ((TFloat32) r.get(0)).getFloat();
       if (!Float.isFinite(lastLoss)) {
         throw new IllegalStateException("benchmark step produced loss " + lastLoss);

@@ -2,6 +2,7 @@ package dev.softinfonce.bench;
 
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.config.Precision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,8 @@ public final class TrainBenchmark {
       double shareOfPeak,
       float lossLast,
       double loadAverageStart,
-      double loadAverageEnd) {
+      double loadAverageEnd,
+      StepProfile profile) {
 
     /** The report as an ordered map (for JSON). */
     public Map<String, Object> toMap() {
@@ -49,6 +51,9 @@ public final class TrainBenchmark {
       m.put("loss_last", round(lossLast, 4));
       m.put("loadavg_start", round(loadAverageStart, 2));
       m.put("loadavg_end", round(loadAverageEnd, 2));
+      if (profile != null) {
+        m.put("profile_share_percent_by_op_type", profile.shares(15));
+      }
       return m;
     }
 
@@ -63,10 +68,11 @@ public final class TrainBenchmark {
     public String summary() {
       return String.format(Locale.ROOT,
           "pairs/s %.2f  non-pad tokens/s %.0f  ms/step median %.1f (mean %.1f)%n"
-              + "achieved %.2f GFLOP/s = %.1f %% of the TF matmul peak %s GFLOP/s (same run)%n"
-              + "FLOPs: %s%nload average %.1f -> %.1f",
+              + "achieved %.2f GFLOP/s = %.1f %% of the TF %s matmul peak %s GFLOP/s (same run)%n"
+              + "FLOPs: %s%ncpu %s%nload average %.1f -> %.1f",
           pairsPerSecond, tokensPerSecond, msPerStepMedian, msPerStepMean, achievedGflops, 100 * shareOfPeak,
-          peakText(), TrainingFlops.FORMULA, loadAverageStart, loadAverageEnd);
+          setup.get("precision"), peakText(), TrainingFlops.FORMULA, setup.get("cpu"), loadAverageStart, loadAverageEnd)
+          + (profile == null ? "" : String.format("%n%s", profile.table(15)));
     }
   }
 
@@ -79,17 +85,25 @@ public final class TrainBenchmark {
    * @param peakSizes matmul sizes for the peak (empty: skip)
    */
   public static Report run(ExperimentConfig cfg, int steps, int warmup, int[] peakSizes) {
+    return run(cfg, steps, warmup, peakSizes, false);
+  }
+
+  /** As {@link #run(ExperimentConfig, int, int, int[])}; {@code profile} adds one traced step after the timed ones. */
+  public static Report run(ExperimentConfig cfg, int steps, int warmup, int[] peakSizes, boolean profile) {
     if (steps < 1 || warmup < 0) {
       throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0, got " + steps + " and " + warmup);
     }
     int threads = cfg.train().threads();
     double loadStart = Stats.loadAverage();
-    Map<Integer, Double> peak = MatmulPeak.measure(peakSizes, threads, 2, 7);
+    Precision precision = cfg.train().precision();
+    // The peak of the precision the step trains in: the share compares like with like.
+    Map<Integer, Double> peak = MatmulPeak.measure(peakSizes, threads, 2, 7, precision);
     ModelConfig m = cfg.model();
     int batch = cfg.train().batchSize();
     List<Double> secs = new ArrayList<>();
     double tokens = 0;
     float loss;
+    StepProfile traced;
     try (StepRunner runner = new StepRunner(cfg, threads, cfg.train().seed())) {
       for (int i = 0; i < warmup; i++) {
         runner.step();
@@ -100,6 +114,7 @@ public final class TrainBenchmark {
         tokens += r[1];
       }
       loss = runner.lastLoss();
+      traced = profile ? runner.profileStep() : null;
     }
     double total = secs.stream().mapToDouble(Double::doubleValue).sum();
     double median = Stats.median(secs);
@@ -110,6 +125,8 @@ public final class TrainBenchmark {
     Map<String, Object> setup = new LinkedHashMap<>();
     setup.put("impl", "softinfonce (TF Java " + org.tensorflow.TensorFlow.version() + ")");
     setup.put("threads", threads);
+    setup.put("cpu", Stats.cpuDescription());
+    setup.put("precision", dev.softinfonce.config.ConfigParser.yamlName(precision));
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("layers", m.numLayers());
     model.put("hidden", m.hiddenSize());
@@ -133,7 +150,7 @@ public final class TrainBenchmark {
     setup.put("warmup", warmup);
     setup.put("flops_per_step", flops);
     return new Report(setup, batch * steps / total, tokens / total, 1000 * median, 1000 * total / steps, achieved,
-        peak, achieved / best, loss, loadStart, Stats.loadAverage());
+        peak, achieved / best, loss, loadStart, Stats.loadAverage(), traced);
   }
 
   static double round(double x, int digits) {

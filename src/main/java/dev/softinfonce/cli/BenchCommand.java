@@ -7,6 +7,7 @@ import dev.softinfonce.bench.ObjectiveBenchmark;
 import dev.softinfonce.bench.Stats;
 import dev.softinfonce.bench.TrainBenchmark;
 import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.config.Precision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,8 +25,10 @@ import picocli.CommandLine.Option;
  * {@code dev.softinfonce.bench}. Each prints figures with the load average, and optionally one JSON file.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks: training throughput, objective/estimator overhead, matmul peak.",
-    subcommands = {BenchCommand.Train.class, BenchCommand.Objectives.class, BenchCommand.Matmul.class})
+    description = "Benchmarks: training throughput, objective/estimator overhead, matmul peak, encoder throughput, "
+        + "HTTP serving load.",
+    subcommands = {BenchCommand.Train.class, BenchCommand.Objectives.class, BenchCommand.Matmul.class,
+        BenchCommand.Encode.class, BenchCommand.Serve.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -84,6 +87,10 @@ final class BenchCommand implements Runnable {
     @Option(names = "--no-peak", description = "skip the matmul peak measurement")
     boolean noPeak;
 
+    @Option(names = "--profile", description = "after the timed steps, trace one step (RunOptions FULL_TRACE) and print "
+        + "the share of each op type")
+    boolean profile;
+
     @Override
     public void run() {
       if (steps < 1 || warmup < 0) {
@@ -91,7 +98,7 @@ final class BenchCommand implements Runnable {
       }
       ExperimentConfig cfg = options.load(List.of());
       TrainBenchmark.Report report = TrainBenchmark.run(cfg, steps, warmup,
-          noPeak ? new int[0] : MatmulPeak.DEFAULT_SIZES);
+          noPeak ? new int[0] : MatmulPeak.DEFAULT_SIZES, profile);
       System.out.println(report.summary());
       try {
         System.out.println(new ObjectMapper().writeValueAsString(report.toMap()));
@@ -145,7 +152,8 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "matmul", mixinStandardHelpOptions = true,
-      description = "Dense fp32 matmul GFLOP/s through TF Java (median after warm-up).")
+      description = "Dense matmul GFLOP/s through TF Java, fp32 and bf16 operands (median after warm-up): the peaks "
+          + "training FLOP/s are compared with.")
   static final class Matmul implements Runnable {
     @Option(names = "--threads", defaultValue = "2", description = "intra-op threads (default ${DEFAULT-VALUE})")
     int threads;
@@ -161,9 +169,111 @@ final class BenchCommand implements Runnable {
       if (threads < 1 || reps < 1) {
         throw new UserException("--threads and --reps must be >= 1");
       }
-      System.out.printf(Locale.ROOT, "# %d intra-op threads, load average %.1f%n", threads, Stats.loadAverage());
-      MatmulPeak.measure(sizes, threads, 2, reps).forEach((n, g) ->
-          System.out.printf(Locale.ROOT, "n=%d\t%.1f GFLOP/s%n", n, g));
+      System.out.printf(Locale.ROOT, "# %d intra-op threads, load average %.1f, cpu %s%n", threads,
+          Stats.loadAverage(), Stats.cpuDescription());
+      Map<Integer, Double> fp32 = MatmulPeak.measure(sizes, threads, 2, reps, Precision.FP32);
+      Map<Integer, Double> bf16 = MatmulPeak.measure(sizes, threads, 2, reps, Precision.BF16);
+      System.out.println("n\tfp32 GFLOP/s\tbf16 GFLOP/s");
+      fp32.forEach((n, g) -> System.out.printf(Locale.ROOT, "n=%d\t%.1f\t%.1f%n", n, g, bf16.get(n)));
+      System.out.printf(Locale.ROOT, "peak fp32 %.1f GFLOP/s, bf16 %.1f GFLOP/s (load average %.1f)%n",
+          java.util.Collections.max(fp32.values()), java.util.Collections.max(bf16.values()), Stats.loadAverage());
+    }
+  }
+
+  @Command(name = "encode", mixinStandardHelpOptions = true,
+      description = "Encoder tokens/s (all tokens real) of the inference forward pass and of forward + backward, per "
+          + "size, length and compute precision.")
+  static final class Encode implements Runnable {
+    @Option(names = "--sizes", split = ",", defaultValue = "tiny,minilm", description = "tiny | minilm (default ${DEFAULT-VALUE})")
+    List<String> sizes;
+
+    @Option(names = "--lengths", split = ",", defaultValue = "64,128,256", description = "sequence lengths (default ${DEFAULT-VALUE})")
+    int[] lengths;
+
+    @Option(names = "--batch", defaultValue = "32", description = "sequences per call (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--threads", defaultValue = "2", description = "intra-op threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "timed seconds per row (default ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--precisions", split = ",", defaultValue = "fp32,bf16", description = "fp32,bf16 (default ${DEFAULT-VALUE})")
+    List<String> precisions;
+
+    @Option(names = "--forward-only", description = "inference only (skip forward + backward)")
+    boolean forwardOnly;
+
+    @Override
+    public void run() {
+      if (batch < 1 || threads < 1 || seconds <= 0) {
+        throw new UserException("--batch and --threads must be >= 1, --seconds > 0");
+      }
+      List<Precision> ps = precisions.stream().map(p -> ModelCommand.enumOf(Precision.class, p, "--precisions")).toList();
+      for (String s : sizes) {
+        if (!s.equals("tiny") && !s.equals("minilm")) {
+          throw new UserException("--sizes " + s + ": expected tiny or minilm");
+        }
+      }
+      dev.softinfonce.model.EncoderBenchmark.print(sizes, lengths, batch, threads, seconds, ps, forwardOnly);
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Load run on loopback: starts `serve` in this process on a free port (or targets --url) and sends "
+          + "CLIENTS x REQUESTS mixed requests (predict, encode, search with --index, and a share of malformed ones); "
+          + "prints requests/s, p50/p99 per kind, 5xx count and malformed requests not answered 4xx. Exit 1 if any.")
+  static final class Serve implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--model-base-path", required = true, paramLabel = "DIR", description = "e.g. savedmodels/quickstart")
+    Path basePath;
+
+    @Option(names = "--index", paramLabel = "FILE", description = "code index (adds search requests)")
+    Path index;
+
+    @Option(names = "--url", paramLabel = "URL", description = "a running server on loopback (default: start one here)")
+    java.net.URI url;
+
+    @Option(names = "--model-name", paramLabel = "N", description = "default: the base folder's name")
+    String modelName;
+
+    @Option(names = "--clients", defaultValue = "16", description = "concurrent clients (default ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--requests", defaultValue = "2000", description = "requests per client (default ${DEFAULT-VALUE})")
+    int requests;
+
+    @Option(names = "--malformed", defaultValue = "0.05", description = "share of malformed requests (default ${DEFAULT-VALUE})")
+    double malformed;
+
+    @Option(names = "--threads", defaultValue = "4", description = "server model-run slots when started here (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+      if (clients < 1 || requests < 1 || malformed < 0 || malformed > 1) {
+        throw new UserException("--clients and --requests must be >= 1, --malformed in [0, 1]");
+      }
+      if (url != null && !java.net.InetAddress.getByName(url.getHost()).isLoopbackAddress()) {
+        throw new UserException("--url must be a loopback address (127.0.0.1, localhost), got " + url.getHost());
+      }
+      String name = modelName != null ? modelName : basePath.toAbsolutePath().normalize().getFileName().toString();
+      dev.softinfonce.serve.ServeLoadBenchmark.Report r;
+      if (url != null) {
+        r = dev.softinfonce.serve.ServeLoadBenchmark.run(url, name, basePath, index != null, clients, requests, malformed, 1L);
+      } else {
+        try (var versions = new dev.softinfonce.serve.ModelVersions(basePath, 0);
+            var served = dev.softinfonce.serve.ServedIndex.open(index, versions, name);
+            var server = new dev.softinfonce.serve.ModelServer(versions, name, served.searcher(),
+                dev.softinfonce.serve.ModelServer.Options.defaults().withPort(0).withThreads(threads, 64))) {
+          System.out.printf("server: %s version %d on 127.0.0.1:%d, %d model-run slots, %d cores%n", name,
+              versions.latest(), server.port(), threads, Runtime.getRuntime().availableProcessors());
+          r = dev.softinfonce.serve.ServeLoadBenchmark.run(java.net.URI.create("http://127.0.0.1:" + server.port()),
+              name, basePath, index != null, clients, requests, malformed, 1L);
+        }
+      }
+      System.out.print(r.summary());
+      return r.passed() ? 0 : 1;
     }
   }
 }

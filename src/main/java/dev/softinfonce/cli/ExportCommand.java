@@ -2,7 +2,12 @@ package dev.softinfonce.cli;
 
 import dev.softinfonce.config.Precision;
 import dev.softinfonce.export.ExportException;
+import dev.softinfonce.export.ModelCard;
 import dev.softinfonce.export.SavedModelExporter;
+import dev.softinfonce.export.ServingContract;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "export",
     description = "Export a checkpoint (trainer checkpoint-N folder or `model import` output) as a TF Serving "
         + "SavedModel in OUT/<version>/ with signatures encode_query, encode_code, serving_default, score and "
-        + "assets.extra/{tokenizer.json,config.yaml,serving.yaml}. Atomic: a failure leaves no version folder.")
+        + "assets.extra/{tokenizer.json,config.yaml,serving.yaml,README.md}, and print the model card (README.md). Atomic: a failure leaves no version folder.")
 final class ExportCommand implements Runnable {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
   boolean help;
@@ -44,6 +49,10 @@ final class ExportCommand implements Runnable {
       System.out.printf("exported %s -> %s (embedding dim %d, %s similarity, score scale %.6g; reload check max abs diff %.2g)%n",
           checkpoint, e.versionDir(), e.info().embeddingDim(), e.info().similarity(), e.info().scoreScale(),
           e.selfCheckMaxAbsDiff());
+      System.out.println();
+      System.out.print(Files.readString(e.versionDir().resolve(ServingContract.ASSETS_EXTRA).resolve(ModelCard.FILE)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } catch (ExportException e) {
       throw new UserException(e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package dev.softinfonce.cli;
 
+import dev.softinfonce.integrity.Verification;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,8 +28,18 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
+  static final String VERBOSE = "--verbose";
+  static final String NO_VERIFY = "--no-verify";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(names = VERBOSE, scope = CommandLine.ScopeType.INHERIT,
+      description = "on an error, also print its stack trace")
+  boolean verbose;
+
+  @CommandLine.Option(names = NO_VERIFY, scope = CommandLine.ScopeType.INHERIT,
+      description = "load checkpoints, SavedModels and indexes without checking their manifests and checksums")
+  boolean noVerify;
 
   @Override
   public void run() {
@@ -43,6 +54,29 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(new ErrorHandler());
+    cl.setExecutionStrategy(Main::execute);
     return cl;
+  }
+
+  /** Runs the chosen command with the process-wide switches set; Errors (out of memory) go to the error path too. */
+  private static int execute(CommandLine.ParseResult parsed) {
+    Verification.setEnabled(!matched(parsed, NO_VERIFY));
+    try {
+      return new CommandLine.RunLast().execute(parsed);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), String.valueOf(e), e);
+    } finally {
+      Verification.setEnabled(true);
+    }
+  }
+
+  /** Whether {@code option} was given on the command or any of its parents. */
+  static boolean matched(CommandLine.ParseResult parsed, String option) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption(option)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

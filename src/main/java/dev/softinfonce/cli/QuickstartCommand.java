@@ -16,12 +16,12 @@ import picocli.CommandLine.Option;
 
 /** {@code softinfonce quickstart}: corpus, two trainings, the comparison table and an export. */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-    description = {"Build the default Java corpus (or reuse it), train a small encoder with InfoNCE and with "
+    description = {"Build the default Java corpus (or reuse it), fine-tune the pretrained start (or train the tiny model) with InfoNCE and with "
         + "Soft-InfoNCE (BM25), evaluate both and a BM25 baseline on held-out libraries, print the table and "
         + "export the better model (chosen on valid) to savedmodels/quickstart/1.",
-        "About 10-15 minutes on 2 CPU cores; a second run reuses the corpus."})
+        "Under 15 minutes on 2 quiet CPU cores; a second run reuses the corpus and the imported start."})
 final class QuickstartCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", description = "default: configs/quickstart.yaml")
+  @Option(names = "--config", paramLabel = "FILE", description = "default: configs/quickstart.yaml (pretrained MiniLM); configs/quickstart-tiny.yaml is the from-scratch tiny model")
   Path config = Path.of("configs/quickstart.yaml");
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable)")

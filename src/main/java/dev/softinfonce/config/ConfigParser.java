@@ -47,6 +47,8 @@ public final class ConfigParser {
     } catch (MarkedYAMLException e) {
       throw new ConfigException("", path + ":" + (e.getProblemMark().getLine() + 1) + ": invalid YAML: "
           + e.getProblem());
+    } catch (org.yaml.snakeyaml.error.YAMLException e) { // e.g. an alias bomb stopped by SnakeYAML's alias limit
+      throw new ConfigException("", path + ": invalid YAML: " + e.getMessage());
     } catch (IOException e) {
       throw new ConfigException("", "cannot read config " + path + ": " + e.getMessage());
     }
@@ -64,8 +66,14 @@ public final class ConfigParser {
     if (!(root instanceof MappingNode top)) {
       throw new ConfigException("", where(path, root) + ": the config must be a mapping of sections");
     }
+    Map<String, String> seen = new java.util.HashMap<>(); // section or key -> where it first appeared
     for (NodeTuple section : top.getValue()) {
       String name = scalar(path, section.getKeyNode());
+      String first = seen.putIfAbsent(name, where(path, section.getKeyNode()));
+      if (first != null) { // YAML's "last one wins" would drop the first section silently
+        throw new ConfigException(name, where(path, section.getKeyNode()) + ": duplicate section '" + name
+            + "' (first at " + first + "); write each section once");
+      }
       Class<? extends Record> type = ExperimentConfig.SECTIONS.get(name);
       if (type == null) {
         throw new ConfigException(name, where(path, section.getKeyNode()) + ": unknown section '" + name
@@ -83,6 +91,11 @@ public final class ConfigParser {
         String key = name + "." + scalar(path, entry.getKeyNode());
         String src = where(path, entry.getKeyNode());
         checkKnown(key, src);
+        String firstKey = seen.putIfAbsent(key, src);
+        if (firstKey != null) {
+          throw new ConfigException(key, src + ": duplicate key '" + key + "' (first at " + firstKey
+              + "); a key may be given once");
+        }
         raw.put(key, new Raw(rawValue(path, key, entry.getValueNode()), src));
       }
     }

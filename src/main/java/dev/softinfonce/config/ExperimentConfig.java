@@ -63,6 +63,8 @@ public record ExperimentConfig(
   }
 
   void validate(ConfigParser.Checker check) {
+    // an empty run folder would put checkpoints into the working directory
+    check.require(!train().outputDir().isBlank(), "train.output_dir", "is empty; name the run folder (e.g. runs/NAME)");
     if (objective.name().usesRelevance() || estimator.name() == EstimatorConfig.Name.UNIFORM) {
       // fine: a relevance-weighted objective with any estimator, or uniform weights.
     } else {

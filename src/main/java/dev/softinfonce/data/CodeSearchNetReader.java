@@ -24,7 +24,7 @@ public final class CodeSearchNetReader extends ExampleReader {
 
   CodeSearchNetReader(Path file, ReadMode mode, ReadOptions options) throws IOException {
     super(file, mode, options);
-    this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    this.in = DataFiles.reader(file);
   }
 
   @Override

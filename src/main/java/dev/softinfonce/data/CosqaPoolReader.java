@@ -26,7 +26,7 @@ public final class CosqaPoolReader extends ExampleReader {
       throw new IllegalArgumentException(file + " is a CoSQA code_idx_map (a pool without queries); "
           + "read it as a codebase, not as " + mode.name().toLowerCase(java.util.Locale.ROOT));
     }
-    this.parser = Json.MAPPER.getFactory().createParser(Files.newInputStream(file));
+    this.parser = Json.MAPPER.getFactory().createParser(DataFiles.open(file));
   }
 
   @Override

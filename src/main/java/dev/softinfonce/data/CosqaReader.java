@@ -28,7 +28,7 @@ public final class CosqaReader extends ExampleReader {
 
   CosqaReader(Path file, ReadMode mode, ReadOptions options) throws IOException {
     super(file, mode, options);
-    this.parser = Json.MAPPER.getFactory().createParser(Files.newInputStream(file));
+    this.parser = Json.MAPPER.getFactory().createParser(DataFiles.open(file));
   }
 
   @Override

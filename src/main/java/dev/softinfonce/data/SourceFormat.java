@@ -35,7 +35,7 @@ public enum SourceFormat {
    * @throws DataFormatException when the file starts with neither an object nor an array
    */
   public static SourceFormat detect(Path file) {
-    try (InputStream in = Files.newInputStream(file);
+    try (InputStream in = DataFiles.open(file);
         JsonParser p = Json.MAPPER.getFactory().createParser(in)) {
       JsonToken first;
       try {

@@ -22,6 +22,9 @@ import java.util.Set;
  * lengths.
  */
 public final class Bm25Retriever {
+  /** Token limit for BM25's texts: effectively untruncated (whole queries and whole methods). */
+  public static final int MAX_TOKENS = 8192;
+
   private final double k1;
   private final double b;
 

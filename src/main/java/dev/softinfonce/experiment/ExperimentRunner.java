@@ -206,8 +206,8 @@ public final class ExperimentRunner {
     Path tok = bm25Tokenizer(base);
     RetrievalResult r;
     // Whole queries and whole methods, as the quick start's baseline: the BM25 users would run.
-    try (Tokenizer q = Tokenizer.load(tok, Quickstart.BM25_MAX_TOKENS);
-         Tokenizer c = Tokenizer.load(tok, Quickstart.BM25_MAX_TOKENS)) {
+    try (Tokenizer q = Tokenizer.load(tok, Bm25Retriever.MAX_TOKENS);
+         Tokenizer c = Tokenizer.load(tok, Bm25Retriever.MAX_TOKENS)) {
       r = new Bm25Retriever(base.estimator().k1(), base.estimator().b()).evaluate(test(base), q, c,
           RetrievalEvaluator.fromConfig(base.eval()), base.eval().maxQueries());
     }

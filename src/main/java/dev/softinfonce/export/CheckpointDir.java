@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * A bare checkpoint prefix ({@code DIR} with {@code DIR.index} beside it) is accepted too; its
  * {@code config.yaml} and {@code tokenizer.json} are then looked up in the parent folder. The tokenizer is
  * {@code tokenizer.json} next to the config if present, else the file named by {@code model.tokenizer}
- * (absolute, or relative to the working directory, or relative to DIR). A training run folder holding
+ * (absolute, or relative to the working directory, or relative to DIR), else, for a trainer checkpoint, the
+ * {@code tokenizer.json} the trainer trained into its run folder. A training run folder holding
  * {@code checkpoint-N} sub-folders is rejected with the list of its checkpoints.
  *
  * @param dir the folder given by the user
@@ -64,6 +65,9 @@ public record CheckpointDir(Path dir, Path variablesPrefix, ExperimentConfig con
       throw new ExportException("checkpoint " + dir + ": no TF checkpoint (expected " + dir.resolve("variables.index")
           + " or " + dir.resolve("variables/variables.index") + ")");
     }
+    if (home.equals(dir)) { // trainer or imported layout: the folder carries the manifest
+      dev.softinfonce.integrity.Manifest.verify(dir, dev.softinfonce.integrity.Manifest.FILE);
+    }
     Path configFile = home.resolve(CONFIG);
     if (!Files.isRegularFile(configFile)) {
       throw new ExportException("checkpoint " + dir + ": missing " + configFile
@@ -92,6 +96,10 @@ public record CheckpointDir(Path dir, Path variablesPrefix, ExperimentConfig con
       }
       throw new ExportException("checkpoint " + dir + ": no " + local + ", and model.tokenizer '" + named
           + "' in " + home.resolve(CONFIG) + " is not a file");
+    }
+    Path run = home.toAbsolutePath().getParent(); // a trainer checkpoint-N: the run folder holds the tokenizer it trained
+    if (run != null && Files.isRegularFile(run.resolve(TOKENIZER)) && Files.isRegularFile(home.resolve("state.json"))) {
+      return run.resolve(TOKENIZER);
     }
     throw new ExportException("checkpoint " + dir + ": no " + local + " and model.tokenizer is empty in "
         + home.resolve(CONFIG) + "; a SavedModel must ship its tokenizer");

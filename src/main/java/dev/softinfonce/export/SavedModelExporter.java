@@ -97,7 +97,8 @@ public final class SavedModelExporter {
         info = servingInfo(ck, s, graph);
         SavedModelBundle.exporter(tmp.toString()).withTags(TAG).withSession(s)
             .withSignatures(graph.signatures().toArray(new org.tensorflow.Signature[0])).export();
-        writeAssets(tmp, ck, info, compute);
+        writeAssets(tmp, ck, info, compute, base, v);
+        dev.softinfonce.integrity.Manifest.write(tmp, MANIFEST, java.util.List.of());
         diff = selfCheck(tmp, s, graph, ck.config().model());
       }
       beforeCommit.run();
@@ -107,6 +108,9 @@ public final class SavedModelExporter {
     } catch (IOException e) {
       deleteQuietly(tmp);
       throw new UncheckedIOException("export to " + target + " failed: " + e.getMessage(), e);
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      deleteQuietly(tmp);
+      throw new ExportException("export to " + target + " failed: " + firstLine(e), e);
     } catch (RuntimeException | Error e) {
       deleteQuietly(tmp);
       throw e;
@@ -140,6 +144,8 @@ public final class SavedModelExporter {
     }
     try {
       PretrainedCheckpoint.restore(s, tf, graph.encoder().variables(), ck.variablesPrefix(), "");
+    } catch (dev.softinfonce.integrity.IntegrityException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new ExportException("checkpoint " + ck.dir() + " does not fit the model in " + ck.configFile() + ": "
           + firstLine(e), e);
@@ -158,18 +164,38 @@ public final class SavedModelExporter {
         m.padTokenId(), m.pooling().name().toLowerCase(java.util.Locale.ROOT), m.normalize(),
         m.normalize() ? "cosine" : "dot", m.temperature(), scale,
         ck.config().data().codeField().name().toLowerCase(java.util.Locale.ROOT),
-        ck.dir().toAbsolutePath().normalize().toString());
+        PortablePath.of(ck.dir().toAbsolutePath().normalize().toString()));
   }
 
-  private static void writeAssets(Path dir, CheckpointDir ck, ServingInfo info, Precision compute)
+  private static void writeAssets(Path dir, CheckpointDir ck, ServingInfo info, Precision compute, Path base,
+      int version)
       throws IOException {
     Path assets = Files.createDirectories(dir.resolve(ASSETS_EXTRA));
     Files.copy(ck.tokenizer(), assets.resolve(TOKENIZER));
-    ExperimentConfig shipped = ck.config().toBuilder()
-        .set("model.tokenizer", TOKENIZER).set("model.init_from", "").set("export.precision", compute).build();
+    var shipped = ck.config().toBuilder().set("model.tokenizer", TOKENIZER).set("model.init_from", "")
+        .set("export.precision", compute);
+    var c = ck.config();
+    var paths = new java.util.LinkedHashMap<String, String>(); // keys holding paths: shipped in portable form
+    paths.put("data.train", c.data().train());
+    paths.put("data.valid", c.data().valid());
+    paths.put("data.test", c.data().test());
+    paths.put("data.valid_codebase", c.data().validCodebase());
+    paths.put("data.test_codebase", c.data().testCodebase());
+    paths.put("data.codebase", c.data().codebase());
+    paths.put("data.java_corpus_dir", c.data().javaCorpusDir());
+    paths.put("train.output_dir", c.train().outputDir());
+    paths.put("estimator.model", c.estimator().model());
+    paths.put("export.dir", c.export().dir());
+    paths.forEach((key, v) -> {
+      if (v != null && !v.equals(PortablePath.of(v))) {
+        shipped.set(key, PortablePath.of(v));
+      }
+    });
     Files.writeString(assets.resolve(CONFIG), "# resolved config of the exported model (model.tokenizer is relative to"
-        + " this folder)\n" + shipped.toYaml());
+        + " this folder)\n" + shipped.build().toYaml());
     info.write(assets.resolve(SERVING_INFO));
+    String name = base.toAbsolutePath().normalize().getFileName().toString();
+    Files.writeString(assets.resolve(ModelCard.FILE), ModelCard.render(ck, info, name, version, compute));
   }
 
   /**

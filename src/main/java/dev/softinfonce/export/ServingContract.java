@@ -44,6 +44,11 @@ public final class ServingContract {
   public static final String CONFIG = "config.yaml";
   /** {@code assets.extra/serving.yaml}: what a client needs besides the tokenizer (see {@link ServingInfo}). */
   public static final String SERVING_INFO = "serving.yaml";
+  /**
+   * {@code assets.extra/manifest.json}: sizes and SHA-256 of every file of the version folder
+   * ({@link dev.softinfonce.integrity.Manifest}), verified by every load.
+   */
+  public static final String MANIFEST = ASSETS_EXTRA + "/manifest.json";
   /** The graph file of a SavedModel. */
   public static final String SAVED_MODEL_PB = "saved_model.pb";
 }

@@ -2,6 +2,7 @@ package dev.softinfonce.model;
 
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
+import dev.softinfonce.config.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,46 +27,48 @@ import org.tensorflow.types.TInt32;
  * a tiny size, at one batch size and several lengths, all tokens real.
  *
  * <pre>
- * java -cp target/classes:$(cat target/classpath.txt) dev.softinfonce.model.EncoderBenchmark \
- *     [--sizes tiny,minilm] [--lengths 64,128,256] [--batch 32] [--threads 2] [--seconds 10]
+ * tools/softinfonce bench encode [--sizes tiny,minilm] [--lengths 64,128,256] [--batch 32] [--threads 2]
+ *     [--seconds 10] [--precisions fp32,bf16] [--forward-only]
  * </pre>
+ *
+ * <p>Each precision is the encoder's compute ({@link Precision}): bf16 runs the matmuls in bfloat16 on
+ * the same float32 variables.
  */
 public final class EncoderBenchmark {
   private EncoderBenchmark() {}
 
-  public static void main(String[] args) {
-    List<String> sizes = List.of("tiny", "minilm");
-    int[] lengths = {64, 128, 256};
-    int batch = 32;
-    int threads = 2;
-    double seconds = 10;
-    for (int i = 0; i < args.length; i += 2) {
-      String v = i + 1 < args.length ? args[i + 1] : "";
-      switch (args[i]) {
-        case "--sizes" -> sizes = List.of(v.split(","));
-        case "--lengths" -> lengths = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
-        case "--batch" -> batch = Integer.parseInt(v);
-        case "--threads" -> threads = Integer.parseInt(v);
-        case "--seconds" -> seconds = Double.parseDouble(v);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; options: --sizes tiny,minilm --lengths 64,128,256 --batch 32 --threads 2 --seconds 10");
-      }
-    }
-    System.out.printf(Locale.ROOT, "# batch %d, intra-op threads %d, inter-op 1, %d cores, load average %.1f%n", batch,
-        threads, Runtime.getRuntime().availableProcessors(),
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    System.out.println("size\tlength\tforward_tokens_per_s\tfwd_bwd_tokens_per_s\tforward_ms_per_batch\tfwd_bwd_ms_per_batch");
+  /**
+   * Prints one tab-separated row per size, length and precision (header first); the fwd+bwd columns are
+   * "-" with {@code forwardOnly}.
+   */
+  public static void print(List<String> sizes, int[] lengths, int batch, int threads, double seconds,
+      List<Precision> precisions, boolean forwardOnly) {
+    System.out.printf(Locale.ROOT, "# batch %d, intra-op threads %d, inter-op 1, %d cores, load average %.1f, cpu %s%n",
+        batch, threads, Runtime.getRuntime().availableProcessors(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        dev.softinfonce.bench.Stats.cpuDescription());
+    System.out.println("size\tlength\tprecision\tforward_tokens_per_s\tfwd_bwd_tokens_per_s\tforward_ms_per_batch"
+        + "\tfwd_bwd_ms_per_batch");
     for (String size : sizes) {
       ModelConfig cfg = config(size);
       for (int len : lengths) {
-        double[] fwd = run(cfg, batch, len, threads, false, seconds);
-        double[] bwd = run(cfg, batch, len, threads, true, seconds);
-        System.out.printf(Locale.ROOT, "%s\t%d\t%.0f\t%.0f\t%.1f\t%.1f%n", size, len, fwd[0], bwd[0], fwd[1], bwd[1]);
+        for (Precision p : precisions) {
+          double[] fwd = run(cfg, batch, len, threads, false, seconds, p);
+          String name = p.name().toLowerCase(Locale.ROOT);
+          if (forwardOnly) {
+            System.out.printf(Locale.ROOT, "%s\t%d\t%s\t%.0f\t-\t%.1f\t-%n", size, len, name, fwd[0], fwd[1]);
+          } else {
+            double[] bwd = run(cfg, batch, len, threads, true, seconds, p);
+            System.out.printf(Locale.ROOT, "%s\t%d\t%s\t%.0f\t%.0f\t%.1f\t%.1f%n", size, len, name, fwd[0], bwd[0],
+                fwd[1], bwd[1]);
+          }
+        }
       }
     }
   }
 
-  static ModelConfig config(String size) {
+  /** The model of a size name: {@code tiny} or {@code minilm} (as configs/bench-*.yaml). */
+  public static ModelConfig config(String size) {
     var b = ExperimentConfig.builder().set("model.pooling", "mean").set("model.max_positions", 512)
         .set("model.max_query_length", 32).set("model.max_code_length", 96);
     return switch (size) {
@@ -78,7 +81,8 @@ public final class EncoderBenchmark {
   }
 
   /** Returns {tokens per second, milliseconds per batch}. */
-  static double[] run(ModelConfig cfg, int batch, int len, int threads, boolean backward, double seconds) {
+  static double[] run(ModelConfig cfg, int batch, int len, int threads, boolean backward, double seconds,
+      Precision precision) {
     ConfigProto proto = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads)
         .setInterOpParallelismThreads(1).build();
     int[][] ids = new int[batch][len];
@@ -97,7 +101,8 @@ public final class EncoderBenchmark {
       Ops tf = Ops.create(g);
       Placeholder<TInt32> pid = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
       Placeholder<TInt32> pm = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
-      TransformerEncoder<TFloat32> enc = new TransformerEncoder<>(tf, cfg, TFloat32.class, "", backward, 1L);
+      TransformerEncoder<TFloat32> enc = new TransformerEncoder<>(tf, cfg, TFloat32.class, "", backward, 1L,
+          precision);
       Operand<TFloat32> emb = enc.encode(pid, pm); // [B, D]
       List<String> targets = new ArrayList<>();
       if (backward) {

@@ -50,6 +50,9 @@ public final class InferenceModel implements TextEmbedder {
     this.cfg = ExperimentConfig.load(dir.resolve(PretrainedCheckpoint.CONFIG), List.of()).model();
     this.tokenizerFile = findTokenizer(dir);
     this.graph = new Graph();
+    Session s = null;
+    Tokenizer q = null;
+    Tokenizer c = null;
     try {
       Ops tf = Ops.create(graph);
       ids = tf.withName("input_ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
@@ -57,13 +60,30 @@ public final class InferenceModel implements TextEmbedder {
       DualEncoder enc = new DualEncoder(tf, cfg, false, 0, "", precision);
       queryEmbedding = enc.encodeQuery(ids, mask); // [B, D]
       codeEmbedding = enc.encodeCode(ids, mask); // [B, D]
-      session = new Session(graph, sessionConfig(threads));
-      PretrainedCheckpoint.restore(session, tf, enc.variables(), variablesPrefix(dir), "");
-      queryTokenizer = Tokenizer.load(tokenizerFile, cfg.maxQueryLength());
-      codeTokenizer = Tokenizer.load(tokenizerFile, cfg.maxCodeLength());
+      s = new Session(graph, sessionConfig(threads));
+      PretrainedCheckpoint.restore(s, tf, enc.variables(), variablesPrefix(dir), "");
+      q = Tokenizer.load(tokenizerFile, cfg.maxQueryLength());
+      c = Tokenizer.load(tokenizerFile, cfg.maxCodeLength());
     } catch (RuntimeException e) {
+      // Session before graph: Graph.close waits for every session on it to close, forever.
+      closeAll(c, q, s);
       graph.close();
       throw e;
+    }
+    this.session = s;
+    this.queryTokenizer = q;
+    this.codeTokenizer = c;
+  }
+
+  private static void closeAll(AutoCloseable... resources) {
+    for (AutoCloseable r : resources) {
+      if (r != null) {
+        try {
+          r.close();
+        } catch (Exception suppressed) {
+          // already failing; the first error is the one reported
+        }
+      }
     }
   }
 
@@ -77,6 +97,7 @@ public final class InferenceModel implements TextEmbedder {
     if (!Files.isRegularFile(dir.resolve(PretrainedCheckpoint.CONFIG))) {
       throw new IllegalArgumentException(dir + " is not a checkpoint folder: no " + PretrainedCheckpoint.CONFIG);
     }
+    dev.softinfonce.integrity.Manifest.verify(dir, dev.softinfonce.integrity.Manifest.FILE);
     return new InferenceModel(dir, batchSize, threads, precision);
   }
 

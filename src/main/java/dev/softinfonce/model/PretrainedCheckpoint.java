@@ -78,6 +78,7 @@ public final class PretrainedCheckpoint {
       }
       s.save(dir.resolve(VARIABLES).toString());
     }
+    dev.softinfonce.integrity.Manifest.write(dir, dev.softinfonce.integrity.Manifest.FILE, List.of());
   }
 
   /** The model config stored in {@code dir}/config.yaml. */
@@ -112,11 +113,20 @@ public final class PretrainedCheckpoint {
     try {
       runRestore(s, tf, variables, keys, ckpt);
     } catch (TensorFlowException first) {
+      String why = firstLine(first.getMessage());
+      if (looksDamaged(why)) { // TF's own CRC32C or table checks: the variable is there, its bytes are not
+        throw new dev.softinfonce.integrity.IntegrityException("checkpoint " + ckpt + ".index/.data-*: damaged: "
+            + why, first);
+      }
       List<String> missing = new ArrayList<>();
       for (var e : keys.entrySet()) {
         if (!hasKey(s, tf, ckpt, e.getValue(), variables.get(e.getKey()))) {
           missing.add(e.getKey() + (e.getKey().equals(e.getValue()) ? "" : " (key " + e.getValue() + ")"));
         }
+      }
+      if (missing.size() == keys.size() && keys.size() > 1) { // nothing readable: the files, not the names
+        throw new dev.softinfonce.integrity.IntegrityException("checkpoint " + ckpt + ".index/.data-*: damaged or not"
+            + " a checkpoint of this model: none of its " + keys.size() + " variables can be read: " + why, first);
       }
       if (!missing.isEmpty()) {
         throw new IllegalArgumentException("init_from " + dir + ": " + missing.size()
@@ -136,6 +146,20 @@ public final class PretrainedCheckpoint {
    */
   public static int restoreEncoder(Session s, Ops tf, DualEncoder encoder, Path dir) {
     return restore(s, tf, encoder.encoderVariables(), dir, encoder.prefix());
+  }
+
+  /** TF's messages for checkpoint bytes that fail their own checks (not for a missing or misshapen variable). */
+  static boolean looksDamaged(String tfMessage) {
+    String m = tfMessage.toLowerCase(java.util.Locale.ROOT);
+    return m.contains("checksum does not match") || m.contains("not an sstable") || m.contains("corrupt")
+        || m.contains("data loss") || m.contains("truncated") || m.contains("read fewer bytes")
+        || m.contains("unable to open table file") || m.contains("bad magic");
+  }
+
+  private static String firstLine(String m) {
+    String s = String.valueOf(m);
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 
   private static boolean isTower(String key) {

@@ -181,6 +181,8 @@ public final class PretrainedStarts {
         PretrainedCheckpoint.withModel(imp.config(), "tokenizer", dir.resolve(PretrainedCheckpoint.TOKENIZER)
             .toAbsolutePath().toString())));
     Files.writeString(out.resolve(SOURCE), source);
+    // the manifest written by PretrainedCheckpoint.write describes the folder before these two edits
+    dev.softinfonce.integrity.Manifest.write(out, dev.softinfonce.integrity.Manifest.FILE, java.util.List.of());
     deleteTree(dir);
     Files.createDirectories(dir.getParent());
     Files.move(out, dir, StandardCopyOption.ATOMIC_MOVE);

@@ -26,18 +26,23 @@ import java.util.PriorityQueue;
  * Code embeddings of a codebase with their urls and code previews, searchable by the model's
  * similarity, stored in one binary file.
  *
- * <h2>File format (version 1, all integers big-endian)</h2>
+ * <h2>File format (version 2, all integers big-endian)</h2>
  * <pre>
  * bytes  field
  * 8      magic "SOFTIDX\0" (53 4F 46 54 49 44 58 00)
- * 4      int32 format version = 1
+ * 4      int32 format version = 2
  * 4      int32 H, then H bytes UTF-8 JSON header {@link Header}: model (SavedModel version folder that
- *        encodes queries), codebase, count N, dim D, score_scale, similarity, code_field, created
+ *        encodes queries), codebase, count N, dim D, score_scale, similarity, code_field, created,
+ *        model_sha256 and tokenizer_sha256 (the model's and tokenizer's checksums)
  * N x    (int32 length + UTF-8 url, int32 length + UTF-8 preview)
  * N*D*4  float32 embeddings, row-major, big-endian
+ * 32     SHA-256 of every byte before it
  * </pre>
- * Anything after the embeddings, a short file, a wrong magic or another version is rejected with a
- * message naming the file. Files are written to a temp file and renamed, so a reader never sees half.
+ * A checksum that does not match, counts that do not fit the file's size (checked before anything is
+ * allocated), a NaN or infinite embedding, bytes after the checksum, a short file, a wrong magic or
+ * another version are rejected with a message naming the file. Files are written to a temp file
+ * ({@code .tmp-index-*.part}) and renamed, so a reader never sees half; temp files of killed writers
+ * are removed by the next write into the same folder.
  *
  * <p>Scores are {@code dot(q, c) * score_scale} — exactly the {@code score} signature's formula
  * (embeddings are already normalised when the model normalises).
@@ -45,7 +50,12 @@ import java.util.PriorityQueue;
 public final class CodeIndex {
   /** The 8 bytes every index file starts with. */
   public static final byte[] MAGIC = {'S', 'O', 'F', 'T', 'I', 'D', 'X', 0};
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
+  static final int CHECKSUM_BYTES = 32;
+  static final String TMP_PREFIX = ".tmp-index-";
+  static final String TMP_SUFFIX = ".part";
+  /** A temp file untouched this long belongs to a writer that was killed (a live one writes continuously). */
+  static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(10);
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -62,9 +72,11 @@ public final class CodeIndex {
    * @param similarity dot | cosine
    * @param codeField which record field was encoded
    * @param created ISO-8601 time of writing
+   * @param modelSha256 fingerprint of the model's graph and weights ({@link ServingModel#modelFingerprint})
+   * @param tokenizerSha256 SHA-256 of the model's tokenizer.json
    */
   public record Header(String model, String codebase, int count, int dim, double scoreScale, String similarity,
-      String codeField, String created) {}
+      String codeField, String created, String modelSha256, String tokenizerSha256) {}
 
   private final Header header;
   private final List<String> urls;
@@ -85,6 +97,12 @@ public final class CodeIndex {
       if (vectors[i].length != header.dim()) {
         throw new IllegalArgumentException("index: vector " + i + " has " + vectors[i].length + " dims, expected "
             + header.dim());
+      }
+      for (float x : vectors[i]) {
+        if (!Float.isFinite(x)) {
+          throw new SearchException("index: the embedding of entry " + i + " (" + urls.get(i) + ") contains " + x
+              + "; the model produced a non-finite vector (damaged weights?), refusing to index it");
+        }
       }
       System.arraycopy(vectors[i], 0, embeddings, i * header.dim(), header.dim());
     }
@@ -166,10 +184,14 @@ public final class CodeIndex {
   public void save(Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, ".tmp-index-", ".part");
+    removeStaleTemps(parent);
+    Path tmp = Files.createTempFile(parent, TMP_PREFIX, TMP_SUFFIX);
     try {
       try (OutputStream os = Files.newOutputStream(tmp);
-          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16))) {
+          BufferedOutputStream buffered = new BufferedOutputStream(os, 1 << 16);
+          com.google.common.hash.HashingOutputStream hashed = new com.google.common.hash.HashingOutputStream(
+              com.google.common.hash.Hashing.sha256(), buffered);
+          DataOutputStream out = new DataOutputStream(hashed)) {
         out.write(MAGIC);
         out.writeInt(FORMAT_VERSION);
         byte[] h = JSON.writeValueAsBytes(header);
@@ -186,10 +208,26 @@ public final class CodeIndex {
           buf.asFloatBuffer().put(embeddings, i, len);
           out.write(buf.array(), 0, 4 * len);
         }
+        out.flush();
+        buffered.write(hashed.hash().asBytes()); // the checksum of everything before it, not itself hashed
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Removes {@code .tmp-index-*.part} files in {@code dir} left by killed writers (untouched for {@link #STALE_AFTER}). */
+  static void removeStaleTemps(Path dir) throws IOException {
+    java.time.Instant cutoff = java.time.Instant.now().minus(STALE_AFTER);
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        String n = p.getFileName().toString();
+        if (n.startsWith(TMP_PREFIX) && n.endsWith(TMP_SUFFIX) && Files.isRegularFile(p)
+            && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+          Files.deleteIfExists(p);
+        }
+      }
     }
   }
 
@@ -202,7 +240,14 @@ public final class CodeIndex {
   /** Reads an index file; every format problem is a {@link SearchException} naming the file. */
   public static CodeIndex load(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new SearchException(file + ": no such index file");
+      throw new SearchException(file + (Files.isDirectory(file) ? ": is a folder, not an index file"
+          : ": no such index file"));
+    }
+    long fileSize;
+    try {
+      fileSize = Files.size(file);
+    } catch (IOException e) {
+      throw new SearchException(file + ": cannot read index: " + e.getMessage(), e);
     }
     try (InputStream is = Files.newInputStream(file);
         DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 16))) {
@@ -217,10 +262,15 @@ public final class CodeIndex {
         throw new SearchException(file + ": index format version " + version + " is not supported (this build reads "
             + FORMAT_VERSION + "); rebuild it with softinfonce index");
       }
+      if (dev.softinfonce.integrity.Verification.enabled()) {
+        verifyChecksum(file, fileSize);
+      }
       int hlen = in.readInt();
-      if (hlen <= 0 || hlen > (1 << 20)) {
+      long left = fileSize - MAGIC.length - 8 - CHECKSUM_BYTES; // bytes after the length field, before the checksum
+      if (hlen <= 0 || hlen > (1 << 20) || hlen > left) {
         throw new SearchException(file + ": corrupt index header length " + hlen);
       }
+      left -= hlen;
       Header header;
       try {
         header = JSON.readValue(in.readNBytes(hlen), Header.class);
@@ -231,15 +281,24 @@ public final class CodeIndex {
         throw new SearchException(file + ": corrupt index header (count " + header.count() + ", dim " + header.dim()
             + ", model " + header.model() + ")");
       }
-      List<String> urls = new ArrayList<>(header.count());
-      List<String> previews = new ArrayList<>(header.count());
-      for (int i = 0; i < header.count(); i++) {
-        urls.add(readString(in, file));
-        previews.add(readString(in, file));
-      }
+      // Every entry needs at least its two length fields and D floats: a count that cannot fit the file is
+      // refused before any allocation (a damaged count of 2^31-1 must not become an OutOfMemoryError).
       long floats = (long) header.count() * header.dim();
+      long minimum = 8L * header.count() + 4L * floats;
+      if (minimum > left) {
+        throw new SearchException(file + ": index file is truncated or its header is corrupt: " + header.count()
+            + " entries x " + header.dim()
+            + " dims need at least " + minimum + " bytes, the file has " + left + " after its header");
+      }
       if (floats > Integer.MAX_VALUE - 8) {
         throw new SearchException(file + ": index too large for one array (" + floats + " floats)");
+      }
+      List<String> urls = new ArrayList<>(header.count());
+      List<String> previews = new ArrayList<>(header.count());
+      long[] budget = {left - 4L * floats}; // bytes left for the url/preview strings
+      for (int i = 0; i < header.count(); i++) {
+        urls.add(readString(in, file, budget));
+        previews.add(readString(in, file, budget));
       }
       float[] flat = new float[(int) floats];
       byte[] chunk = new byte[4 * 4096];
@@ -248,6 +307,13 @@ public final class CodeIndex {
         in.readFully(chunk, 0, 4 * len);
         ByteBuffer.wrap(chunk, 0, 4 * len).order(ByteOrder.BIG_ENDIAN).asFloatBuffer().get(flat, i, len);
       }
+      for (int i = 0; i < flat.length; i++) {
+        if (!Float.isFinite(flat[i])) {
+          throw new SearchException(file + ": corrupt index: the embedding of entry " + (i / header.dim()) + " ("
+              + urls.get(i / header.dim()) + ") contains " + flat[i] + "; rebuild it with softinfonce index");
+        }
+      }
+      in.readFully(new byte[CHECKSUM_BYTES]);
       if (in.read() != -1) {
         throw new SearchException(file + ": trailing bytes after " + header.count() + " x " + header.dim()
             + " embeddings (corrupt or not an index)");
@@ -260,8 +326,27 @@ public final class CodeIndex {
     }
   }
 
-  private static String readString(DataInputStream in, Path file) throws IOException {
+  /** Compares the SHA-256 of everything before the last 32 bytes with those bytes. */
+  private static void verifyChecksum(Path file, long fileSize) throws IOException {
+    if (fileSize < MAGIC.length + 8 + CHECKSUM_BYTES) {
+      throw new SearchException(file + ": index file is truncated");
+    }
+    var source = com.google.common.io.Files.asByteSource(file.toFile());
+    byte[] actual = source.slice(0, fileSize - CHECKSUM_BYTES).hash(com.google.common.hash.Hashing.sha256()).asBytes();
+    byte[] recorded = source.slice(fileSize - CHECKSUM_BYTES, CHECKSUM_BYTES).read();
+    if (!Arrays.equals(actual, recorded)) {
+      throw new SearchException(file + ": damaged: SHA-256 checksum mismatch (the file changed after it was"
+          + " written, or was cut short); rebuild it with softinfonce index (or --no-verify to load it anyway)");
+    }
+  }
+
+  private static String readString(DataInputStream in, Path file, long[] budget) throws IOException {
     int len = in.readInt();
+    budget[0] -= 4L + Math.max(len, 0);
+    if (budget[0] < 0 && len >= 0) {
+      throw new SearchException(file + ": index file is truncated or corrupt (a string of " + len
+          + " bytes does not fit in what is left of the file)");
+    }
     if (len < 0 || len > (1 << 26)) {
       throw new SearchException(file + ": corrupt index (string length " + len + ")");
     }

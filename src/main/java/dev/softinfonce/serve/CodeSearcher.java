@@ -4,6 +4,7 @@ import dev.softinfonce.config.DataConfig.BadRecordPolicy;
 import dev.softinfonce.config.DataConfig.CodeField;
 import dev.softinfonce.data.Codebase;
 import dev.softinfonce.data.ReadOptions;
+import dev.softinfonce.integrity.Manifest;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,9 +61,35 @@ public final class CodeSearcher implements AutoCloseable {
       throw new SearchException("model " + model.dir() + " makes " + model.info().embeddingDim()
           + "-dim embeddings but the index (built with " + index.header().model() + ") has " + index.header().dim());
     }
+    String why = mismatch(model, index);
+    if (why != null) {
+      if (ownsModel) {
+        model.close();
+      }
+      throw new SearchException(why);
+    }
     this.model = model;
     this.index = index;
     this.ownsModel = ownsModel;
+  }
+
+  /**
+   * Why {@code model} cannot answer queries for {@code index}: another model's weights or another
+   * tokenizer than the ones the index was built with (the checksums its header records); null if it can.
+   */
+  private static String mismatch(ServingModel model, CodeIndex index) {
+    CodeIndex.Header h = index.header();
+    if (h.modelSha256() != null && !h.modelSha256().equals(model.modelFingerprint())) {
+      return "index (" + h.codebase() + ") was built with another model than " + model.dir() + " (weights checksum "
+          + Manifest.shortHash(h.modelSha256()) + " in the index, " + Manifest.shortHash(model.modelFingerprint())
+          + " in the model); rebuild it with softinfonce index --model " + model.dir();
+    }
+    if (h.tokenizerSha256() != null && !h.tokenizerSha256().equals(model.tokenizerSha256())) {
+      return "index (" + h.codebase() + ") was built with another tokenizer than " + model.dir()
+          + "/assets.extra/tokenizer.json (checksum " + Manifest.shortHash(h.tokenizerSha256()) + " in the index, "
+          + Manifest.shortHash(model.tokenizerSha256()) + " in the model); rebuild it with softinfonce index";
+    }
+    return null;
   }
 
   /** Loads {@code indexFile} and the model recorded in its header. */
@@ -106,7 +133,7 @@ public final class CodeSearcher implements AutoCloseable {
     CodeIndex.Header header = new CodeIndex.Header(model.dir().toAbsolutePath().normalize().toString(),
         codebaseFile.toAbsolutePath().normalize().toString(), pool.size(), model.info().embeddingDim(),
         model.info().scoreScale(), model.info().similarity(), field.name().toLowerCase(Locale.ROOT),
-        Instant.now().toString());
+        Instant.now().toString(), model.modelFingerprint(), model.tokenizerSha256());
     return new CodeIndex(header, pool.urls(), previews, vectors);
   }
 

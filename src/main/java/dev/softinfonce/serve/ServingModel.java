@@ -4,6 +4,8 @@ import static dev.softinfonce.export.ServingContract.*;
 
 import dev.softinfonce.export.ExportException;
 import dev.softinfonce.export.ServingInfo;
+import dev.softinfonce.integrity.Manifest;
+import dev.softinfonce.integrity.Verification;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,12 +44,16 @@ public final class ServingModel implements AutoCloseable {
   private final ServingTokenizer codeTokenizer;
   private final SessionFunction encodeQuery;
   private final SessionFunction encodeCode;
+  private Manifest manifest; // recorded at export, or computed on first use for an export from before manifests
+  private final Map<String, SessionFunction> functions = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Embeddings {@code [B][D]} of a batch, and which inputs were truncated to the model's max length. */
   public record Embeddings(float[][] vectors, boolean[] truncated, int[] tokenCounts) {}
 
-  private ServingModel(Path dir, SavedModelBundle bundle, ServingInfo info, ServingTokenizer q, ServingTokenizer c) {
+  private ServingModel(Path dir, SavedModelBundle bundle, ServingInfo info, ServingTokenizer q, ServingTokenizer c,
+      Manifest manifest) {
     this.dir = dir;
+    this.manifest = manifest;
     this.bundle = bundle;
     this.info = info;
     this.queryTokenizer = q;
@@ -64,6 +70,10 @@ public final class ServingModel implements AutoCloseable {
    */
   public static ServingModel open(Path dir) {
     Path versionDir = resolveVersion(dir);
+    java.util.Optional<Manifest> manifest = Manifest.read(versionDir, MANIFEST);
+    if (manifest.isPresent() && Verification.enabled()) {
+      manifest.get().check(versionDir); // before TF or the tokenizer read a byte of it
+    }
     Path assets = versionDir.resolve(ASSETS_EXTRA);
     ServingInfo info;
     try {
@@ -84,7 +94,7 @@ public final class ServingModel implements AutoCloseable {
       c = new ServingTokenizer(tokenizer, info.maxCodeLength(), info.padTokenId());
       try {
         bundle = SavedModelBundle.load(versionDir.toString(), TAG);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) { // a damaged saved_model.pb can also fail protobuf parsing
         throw new SearchException(versionDir + ": cannot load SavedModel with tag '" + TAG + "': "
             + firstLine(e.getMessage()), e);
       }
@@ -95,7 +105,7 @@ public final class ServingModel implements AutoCloseable {
               + "); export it with softinfonce export");
         }
       }
-      return new ServingModel(versionDir, bundle, info, q, c);
+      return new ServingModel(versionDir, bundle, info, q, c, manifest.orElse(null));
     } catch (RuntimeException e) {
       if (bundle != null) {
         bundle.close();
@@ -205,6 +215,37 @@ public final class ServingModel implements AutoCloseable {
       System.arraycopy(rows[i], 0, flat, i * l, l);
     }
     return TInt32.tensorOf(Shape.of(b, l), DataBuffers.of(flat, false, false));
+  }
+
+  /** The identity of the model's graph and weights: one SHA-256 over {@code saved_model.pb} and {@code variables/}. */
+  public String modelFingerprint() {
+    return manifest().fingerprint(SAVED_MODEL_PB, "variables/");
+  }
+
+  /** SHA-256 of {@code assets.extra/tokenizer.json}. */
+  public String tokenizerSha256() {
+    Manifest.Entry e = manifest().files().get(ASSETS_EXTRA + "/" + TOKENIZER);
+    return e != null ? e.sha256() : Manifest.sha256(dir.resolve(ASSETS_EXTRA).resolve(TOKENIZER));
+  }
+
+  private synchronized Manifest manifest() {
+    if (manifest == null) {
+      manifest = Manifest.of(dir, MANIFEST, List.of());
+    }
+    return manifest;
+  }
+
+  /** The SavedModel's signature defs by key, as stored in its MetaGraph (what TF Serving's metadata shows). */
+  public Map<String, org.tensorflow.proto.SignatureDef> signatureDefs() {
+    return bundle.metaGraphDef().getSignatureDefMap();
+  }
+
+  /**
+   * Runs signature {@code key} on named input tensors (the caller closes the result). TF errors (bad
+   * shapes, ids out of range) come back as {@code org.tensorflow.exceptions} runtime exceptions.
+   */
+  public Result call(String key, Map<String, Tensor> inputs) {
+    return functions.computeIfAbsent(key, bundle::function).call(inputs);
   }
 
   /** The version folder that was loaded. */

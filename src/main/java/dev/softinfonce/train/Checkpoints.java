@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.TrainConfig;
+import dev.softinfonce.integrity.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -52,6 +53,10 @@ public final class Checkpoints {
   public static final String VARIABLES = "variables";
   public static final String STATE = "state.json";
   public static final String CONFIG = "config.yaml";
+  /** Sizes and checksums of the checkpoint's files ({@link Manifest}), verified before every restore. */
+  public static final String MANIFEST = Manifest.FILE;
+  /** The run's tokenizer, one level up; the manifest records it as {@code ../tokenizer.json}. */
+  static final String RUN_TOKENIZER = "tokenizer.json";
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
   private static final String TMP = ".tmp-checkpoint-";
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -105,6 +110,8 @@ public final class Checkpoints {
       session.save(tmp.resolve(VARIABLES).toString());
       writeDurably(tmp.resolve(STATE), JSON.writeValueAsBytes(state));
       writeDurably(tmp.resolve(CONFIG), configYaml.getBytes(StandardCharsets.UTF_8));
+      Manifest.write(tmp, MANIFEST, Files.isRegularFile(runDir.resolve(RUN_TOKENIZER))
+          ? List.of("../" + RUN_TOKENIZER) : List.of());
       forceAll(tmp);
       beforeCommit.run();
       if (Files.exists(finalDir)) { // same step saved twice (e.g. epoch end on a checkpoint step)
@@ -125,12 +132,34 @@ public final class Checkpoints {
 
   /** Restores variables (incl. optimizer state) into {@code session} and returns the saved state. */
   public static TrainState restore(Session session, Path checkpointDir) {
+    verify(checkpointDir);
     TrainState state = readState(checkpointDir);
     if (!Files.isRegularFile(checkpointDir.resolve(VARIABLES + ".index"))) {
       throw new IllegalArgumentException("checkpoint " + checkpointDir + " has no " + VARIABLES + ".index");
     }
-    session.restore(checkpointDir.resolve(VARIABLES).toString());
+    try {
+      session.restore(checkpointDir.resolve(VARIABLES).toString());
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      throw new dev.softinfonce.integrity.IntegrityException("checkpoint " + checkpointDir + " cannot be restored: "
+          + firstLine(e.getMessage()), e);
+    }
     return state;
+  }
+
+  /**
+   * Verifies a checkpoint folder against its manifest (sizes and SHA-256 of its files and of the run's
+   * tokenizer); a checkpoint from before manifests passes unverified.
+   *
+   * @throws dev.softinfonce.integrity.IntegrityException naming the damaged file
+   */
+  public static void verify(Path checkpointDir) {
+    Manifest.verify(checkpointDir, MANIFEST);
+  }
+
+  private static String firstLine(String m) {
+    String s = String.valueOf(m);
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 
   /** Reads {@code state.json} of a checkpoint folder. */
@@ -172,6 +201,47 @@ public final class Checkpoints {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
+  /**
+   * The newest checkpoint of {@code runDir} that verifies: its manifest (sizes and checksums of its
+   * files and the run's tokenizer), a readable {@code state.json} and {@code config.yaml}. Each newer
+   * checkpoint that does not is reported to {@code report}, named with the reason, and skipped.
+   *
+   * @throws IllegalArgumentException naming the folder and every reason when no checkpoint verifies
+   */
+  public static Path latestVerified(Path runDir, java.util.function.Consumer<String> report) {
+    List<Path> all = list(runDir);
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("--resume " + runDir + ": no complete checkpoint-<step> folder in it");
+    }
+    List<String> reasons = new ArrayList<>();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Path p = all.get(i);
+      String why = damage(p);
+      if (why == null) {
+        if (!reasons.isEmpty()) {
+          report.accept("resuming from " + p.getFileName() + ", the newest checkpoint that verifies");
+        }
+        return p;
+      }
+      reasons.add(why);
+      report.accept("warning: checkpoint " + p + " is damaged, skipping it: " + why);
+    }
+    throw new dev.softinfonce.integrity.IntegrityException("--resume " + runDir + ": no checkpoint verifies: "
+        + String.join("; ", reasons));
+  }
+
+  /** Why {@code checkpointDir} cannot be resumed from, or null if it verifies. */
+  static String damage(Path checkpointDir) {
+    try {
+      verify(checkpointDir);
+      readState(checkpointDir);
+      ExperimentConfig.builder().file(checkpointDir.resolve(CONFIG)).build();
+      return null;
+    } catch (RuntimeException e) { // IntegrityException, unreadable state or config: all name the file
+      return e.getMessage();
+    }
+  }
+
   /** The checkpoint recorded as best by the newest checkpoint's state, if it exists. */
   public static Optional<Path> best(Path runDir) {
     return latest(runDir).flatMap(l -> {
@@ -198,14 +268,17 @@ public final class Checkpoints {
   public static Path resolveModel(Path dir, String key) {
     if (Files.isRegularFile(dir.resolve(VARIABLES + ".index"))
         || Files.isRegularFile(dir.resolve(VARIABLES).resolve(VARIABLES + ".index"))) {
+      verify(dir);
       return dir;
     }
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException(key + ": " + dir + " is not a folder");
     }
-    return best(dir).or(() -> latest(dir)).orElseThrow(() -> new IllegalArgumentException(key + ": " + dir
+    Path chosen = best(dir).or(() -> latest(dir)).orElseThrow(() -> new IllegalArgumentException(key + ": " + dir
         + " is neither a checkpoint folder (no " + VARIABLES + ".index or " + VARIABLES + "/" + VARIABLES
         + ".index) nor a training run folder (no complete checkpoint-<step> in it)"));
+    verify(chosen);
+    return chosen;
   }
 
   /** The step encoded in a checkpoint folder name. */
@@ -224,9 +297,20 @@ public final class Checkpoints {
 
   private void retain(long bestStep) {
     List<Path> all = list(runDir);
+    if (all.size() <= keepLast) {
+      return;
+    }
+    // The newest checkpoint that verifies is kept whatever keep_checkpoints says: if the newer ones were
+    // damaged on disk, it is the only one a resume can start from. Usually the one just written (one hash).
+    Path lastVerified = null;
+    for (int i = all.size() - 1; i >= 0 && lastVerified == null; i--) {
+      if (damage(all.get(i)) == null) {
+        lastVerified = all.get(i);
+      }
+    }
     for (int i = 0; i < all.size() - keepLast; i++) {
       Path p = all.get(i);
-      if (stepOf(p) != bestStep) {
+      if (stepOf(p) != bestStep && !p.equals(lastVerified)) {
         deleteTree(p);
       }
     }

@@ -67,6 +67,9 @@ public final class TensorBoard implements AutoCloseable {
       session = new Session(graph);
       try (Result r = session.runner().addTarget(create).run()) {
         // the event file now exists
+      } catch (RuntimeException e) {
+        session.close(); // before the graph: Graph.close waits for open sessions forever
+        throw e;
       }
     } catch (RuntimeException e) {
       graph.close();

@@ -130,10 +130,12 @@ public final class Trainer {
         : Path.of(value);
   }
 
-  /** Continues the run in {@code runDir} from its latest checkpoint, with the config saved there. */
+  /**
+   * Continues the run in {@code runDir} from its newest checkpoint that verifies (a damaged newer one is
+   * reported when the run starts and skipped), with the config saved there.
+   */
   public static Trainer resume(Path runDir) {
-    Path latest = Checkpoints.latest(runDir).orElseThrow(() -> new IllegalArgumentException(
-        "--resume " + runDir + ": no complete checkpoint-<step> folder in it"));
+    Path latest = Checkpoints.latestVerified(runDir, damaged -> { });
     ExperimentConfig cfg = ExperimentConfig.builder().file(latest.resolve(Checkpoints.CONFIG)).build();
     return new Trainer(cfg, runDir, true);
   }
@@ -296,6 +298,8 @@ public final class Trainer {
             r10 = r.metrics().recallAt10();
             out.accept(String.format("step %d: valid mrr=%.4f r@1=%.4f r@10=%.4f (%d queries, pool %d, %.1f s)", step,
                 mrr, r1, r10, r.metrics().queries(), r.metrics().poolSize(), seconds));
+            metrics.put("valid_queries", (double) r.metrics().queries()); // for the export's model card
+            metrics.put("valid_pool", (double) r.metrics().poolSize());
           }
           metrics.put(SELECT_METRIC, mrr);
           metrics.put("valid_r@1", r1);
@@ -374,7 +378,7 @@ public final class Trainer {
   /** Restores a resumed run, or initialises: fresh weights or {@code model.init_from}, frozen estimator. */
   private TrainState initialise(TrainingGraph tg, Session s, EstimatorSide est) {
     if (resume) {
-      Path latest = Checkpoints.latest(runDir).orElseThrow();
+      Path latest = Checkpoints.latestVerified(runDir, out);
       TrainState st = Checkpoints.restore(s, latest);
       out.accept("resumed from " + latest + " at step " + st.step() + " (epoch " + st.epoch() + ", batch "
           + st.batchInEpoch() + ")");

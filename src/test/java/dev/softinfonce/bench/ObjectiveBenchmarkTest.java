@@ -47,4 +47,19 @@ class ObjectiveBenchmarkTest {
     assertEquals(r.achievedGflops() / r.matmulGflops().get(64), r.shareOfPeak(), 1e-12);
     assertTrue(Float.isFinite(r.lossLast()));
   }
+
+  @Test
+  void bf16TrainBenchmarkUsesTheBf16PeakAndProfilesAStep() {
+    ExperimentConfig cfg = small(List.of("train.precision=bf16"));
+    TrainBenchmark.Report r = TrainBenchmark.run(cfg, 2, 1, new int[] {64}, true);
+    assertEquals("bf16", r.toMap().get("precision"));
+    assertEquals(r.achievedGflops() / r.matmulGflops().get(64), r.shareOfPeak(), 1e-12);
+    assertTrue(r.toMap().containsKey("profile_share_percent_by_op_type"));
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Double> shares = (java.util.Map<String, Double>) r.toMap().get("profile_share_percent_by_op_type");
+    assertTrue(shares.containsKey("MatMul") || shares.containsKey("_FusedMatMul"), shares.toString());
+    double sum = shares.values().stream().mapToDouble(Double::doubleValue).sum();
+    assertTrue(sum > 50 && sum <= 100.5, "top op types cover " + sum + " %");
+    assertTrue(r.summary().contains("| op type | ms | share |"), r.summary());
+  }
 }

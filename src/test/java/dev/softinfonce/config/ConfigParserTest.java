@@ -142,4 +142,32 @@ class ConfigParserTest {
     assertEquals(0.07, ExperimentConfig.builder().set("objective.name", "simcse").set("objective.t", 0.07).build()
         .objective().t());
   }
+
+  @Test
+  void duplicateKeysAndSectionsAreErrorsNamingBothLines() throws IOException {
+    Path p = yaml("train:\n  batch_size: 8\n  epochs: 2\n  batch_size: 16\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(p, java.util.List.of()));
+    assertEquals(p + ":4: duplicate key 'train.batch_size' (first at " + p + ":2); a key may be given once",
+        e.getMessage());
+    Path q = yaml("train:\n  batch_size: 8\nmodel:\n  hidden_size: 32\ntrain:\n  epochs: 3\n");
+    e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(q, java.util.List.of()));
+    assertEquals(q + ":5: duplicate section 'train' (first at " + q + ":1); write each section once", e.getMessage());
+  }
+
+  @Test
+  void anAliasBombAndAnEmptyOutputDirAreOneLineErrors() throws IOException {
+    StringBuilder bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (char c = 'b'; c <= 'k'; c++) {
+      char prev = (char) (c - 1);
+      bomb.append(c).append(": &").append(c).append(" [*").append(prev).append(", *").append(prev).append(", *")
+          .append(prev).append(", *").append(prev).append(", *").append(prev).append(", *").append(prev).append("]\n");
+    }
+    Path p = yaml(bomb.toString());
+    ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(p, java.util.List.of()));
+    assertTrue(e.getMessage().startsWith(p + ": invalid YAML: Number of aliases for non-scalar nodes exceeds"),
+        e.getMessage());
+    Path q = yaml("train:\n  output_dir: ''\n");
+    e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(q, java.util.List.of()));
+    assertTrue(e.getMessage().contains("train.output_dir") && e.getMessage().contains("is empty"), e.getMessage());
+  }
 }

@@ -108,6 +108,28 @@ class ExperimentFileParserTest {
   }
 
   @Test
+  void shippedPretrainedExperimentParses() {
+    ExperimentSpec s = ExperimentSpec.load(Path.of("configs/experiment-java-pretrained.yaml"), List.of());
+    assertEquals(List.of(1234L, 12345L, 123456L), s.seeds());
+    assertEquals(List.of("infonce", "soft_infonce_bm25", "soft_infonce_simcse", "soft_infonce_trained",
+        "soft_infonce_trained_cached", "infonce_b64", "soft_infonce_bm25_b64"),
+        s.rows().stream().map(RowSpec::name).toList());
+    ExperimentConfig base = s.baseConfig();
+    assertEquals("pretrained:all-minilm-l6-v2", base.model().initFrom());
+    assertEquals(384, base.model().hiddenSize(), "the start's architecture");
+    for (RowSpec row : s.rows()) {
+      ExperimentConfig c = s.rowConfig(base, row, 1234, dir, ref -> "ref:" + ref.name());
+      assertEquals(32L * 80, (long) c.train().batchSize() * c.train().maxSteps(), row.name() + ": same pairs per row");
+      assertEquals("pretrained:all-minilm-l6-v2", c.model().initFrom(), row.name());
+    }
+    ExperimentConfig cached = s.rowConfig(base, s.row("soft_infonce_trained_cached"), 1, dir, ref -> "ref:" + ref.name());
+    assertEquals(EstimatorConfig.Mode.CACHED, cached.estimator().mode());
+    ExperimentConfig simcse = s.prerequisiteConfig(base, s.prerequisite("simcse"), dir);
+    assertEquals(ObjectiveConfig.Name.SIMCSE, simcse.objective().name());
+    assertEquals("pretrained:all-minilm-l6-v2", simcse.model().initFrom());
+  }
+
+  @Test
   void baseFileAndDefaults() throws IOException {
     Path base = dir.resolve("base.yaml");
     Files.writeString(base, "train:\n  batch_size: 16\n");

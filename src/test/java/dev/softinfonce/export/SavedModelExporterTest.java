@@ -193,6 +193,7 @@ class SavedModelExporterTest {
   void towerLessCheckpointFillsBothSeparateTowers() throws Exception {
     // imported weights have no query./code. prefix; a config with separate towers starts both from them
     Path ckpt = TinyCheckpoints.write(tmp.resolve("ckpt"), Layout.IMPORTED, TinyCheckpoints.config(), 9L);
+    Files.delete(ckpt.resolve("manifest.json")); // edited by hand below
     Files.writeString(ckpt.resolve("config.yaml"), TinyCheckpoints.config("model.shared_towers=false").toYaml());
     Path dir = new SavedModelExporter().export(ckpt, tmp.resolve("sm"), null).versionDir();
     int[][][] q = tokenize(QUERIES, 16);
@@ -254,6 +255,42 @@ class SavedModelExporterTest {
     }
   }
 
+  @Test
+  void bf16ExportKeepsTheFloat32ContractAndComputesInBf16() throws Exception {
+    Path ckpt = TinyCheckpoints.write(tmp.resolve("ckpt"), Layout.TRAINER, TinyCheckpoints.config(), 3L);
+    Path f32 = new SavedModelExporter().export(ckpt, tmp.resolve("sm"), 1).versionDir();
+    var exported = new SavedModelExporter().export(ckpt, tmp.resolve("sm"), 2, dev.softinfonce.config.Precision.BF16);
+    Path b16 = exported.versionDir();
+    assertTrue(exported.selfCheckMaxAbsDiff() <= 1e-6, "self check " + exported.selfCheckMaxAbsDiff());
+    MetaGraphDef a = SavedModel.parseFrom(Files.readAllBytes(f32.resolve(SAVED_MODEL_PB))).getMetaGraphs(0);
+    MetaGraphDef b = SavedModel.parseFrom(Files.readAllBytes(b16.resolve(SAVED_MODEL_PB))).getMetaGraphs(0);
+    assertEquals(a.getSignatureDefMap(), b.getSignatureDefMap(), "same signatures: names, dtypes, shapes");
+    int bf16MatMuls = 0;
+    for (var node : b.getGraphDef().getNodeList()) {
+      if (node.getOp().equals("VariableV2")) {
+        assertEquals(DataType.DT_FLOAT, node.getAttrOrThrow("dtype").getType(), node.getName());
+      }
+      if ((node.getOp().equals("MatMul") || node.getOp().startsWith("BatchMatMul"))
+          && node.getAttrOrThrow(node.getAttrMap().containsKey("T") ? "T" : "Ta").getType() == DataType.DT_BFLOAT16) {
+        bf16MatMuls++;
+      }
+    }
+    assertTrue(bf16MatMuls >= 16, "bf16 matmuls in the serving graph: " + bf16MatMuls);
+    assertTrue(Files.readString(b16.resolve("assets.extra/config.yaml")).contains("precision: bf16"));
+    int[][][] q = tokenize(QUERIES, 16);
+    try (SavedModelBundle x = SavedModelBundle.load(f32.toString(), TAG);
+        SavedModelBundle y = SavedModelBundle.load(b16.toString(), TAG);
+        TInt32 ids = tensor(q[0]); TInt32 mask = tensor(q[1]);
+        Result rx = x.function(SIG_ENCODE_QUERY).call(Map.of(INPUT_IDS, ids, ATTENTION_MASK, mask));
+        Result ry = y.function(SIG_ENCODE_QUERY).call(Map.of(INPUT_IDS, ids, ATTENTION_MASK, mask))) {
+      float[][] ex = matrix(rx.get(OUTPUT_EMBEDDING).orElseThrow());
+      float[][] ey = matrix(ry.get(OUTPUT_EMBEDDING).orElseThrow());
+      double diff = maxAbsDiff(ex, ey);
+      // the tolerance of MixedPrecisionEncoderTest: bf16 rounding, not a different model
+      assertTrue(diff > 0 && diff <= 0.05, "bf16 vs fp32 SavedModel embedding diff " + diff);
+    }
+  }
+
   private static void assertTokens(TensorInfo t, String name) {
     assertEquals(name, t.getName());
     assertEquals(DataType.DT_INT32, t.getDtype());
@@ -277,7 +314,7 @@ class SavedModelExporterTest {
     assertEquals("tokenizer.json", shipped.model().tokenizer());
     ServingInfo info = ServingInfo.read(assets.resolve("serving.yaml"));
     assertEquals(new ServingInfo(1, 32, 16, 32, 0, "mean", true, "cosine", 1.0, 1.0, "code",
-        ckpt.toAbsolutePath().normalize().toString()), info);
+        PortablePath.of(ckpt.toAbsolutePath().normalize().toString())), info); // no absolute path in assets.extra
   }
 
   @Test
@@ -317,16 +354,19 @@ class SavedModelExporterTest {
     assertTrue(msg.contains("training run folder") && msg.contains("checkpoint-100"), msg);
 
     Path noConfig = TinyCheckpoints.write(tmp.resolve("noconfig"), Layout.TRAINER, cfg, 1L);
+    Files.delete(noConfig.resolve("manifest.json")); // edited by hand below
     Files.delete(noConfig.resolve("config.yaml"));
     assertTrue(assertThrows(ExportException.class, () -> ex.export(noConfig, base, null)).getMessage()
         .contains("missing " + noConfig.resolve("config.yaml")));
 
     Path noTok = TinyCheckpoints.write(tmp.resolve("notok"), Layout.TRAINER, cfg, 1L);
+    Files.delete(noTok.resolve("manifest.json")); // edited by hand below
     Files.delete(noTok.resolve("tokenizer.json"));
     msg = assertThrows(ExportException.class, () -> ex.export(noTok, base, null)).getMessage();
     assertTrue(msg.contains("no " + noTok.resolve("tokenizer.json")), msg);
 
     Path mismatch = TinyCheckpoints.write(tmp.resolve("mismatch"), Layout.TRAINER, cfg, 1L);
+    Files.delete(mismatch.resolve("manifest.json")); // edited by hand below
     Files.writeString(mismatch.resolve("config.yaml"), TinyCheckpoints.config("model.hidden_size=64").toYaml());
     msg = assertThrows(ExportException.class, () -> ex.export(mismatch, base, null)).getMessage();
     assertTrue(msg.contains("does not fit the model in " + mismatch.resolve("config.yaml")), msg);

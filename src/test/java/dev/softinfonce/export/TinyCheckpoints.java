@@ -76,6 +76,7 @@ public final class TinyCheckpoints {
     }
     Files.writeString(dir.resolve("config.yaml"), yaml);
     tokenizer(dir.resolve("tokenizer.json"));
+    dev.softinfonce.integrity.Manifest.write(dir, dev.softinfonce.integrity.Manifest.FILE, java.util.List.of());
     return dir;
   }
 }

@@ -55,7 +55,7 @@ class CodeSearcherTest {
       assertArrayEquals(index.vector(i), back.vector(i));
     }
     byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(file), 12);
-    assertArrayEquals(new byte[] {'S', 'O', 'F', 'T', 'I', 'D', 'X', 0, 0, 0, 0, 1}, head, "magic + version 1");
+    assertArrayEquals(new byte[] {'S', 'O', 'F', 'T', 'I', 'D', 'X', 0, 0, 0, 0, 2}, head, "magic + version 2");
   }
 
   @Test
@@ -171,20 +171,44 @@ class CodeSearcherTest {
     Path empty = Files.write(root.resolve("empty.idx"), new byte[0]);
     assertTrue(assertThrows(SearchException.class, () -> CodeIndex.load(empty)).getMessage().contains("wrong magic"));
 
-    byte[] v2 = bytes.clone();
-    v2[11] = 2;
-    Path future = Files.write(root.resolve("v2.idx"), v2);
+    byte[] v3 = bytes.clone();
+    v3[11] = 3;
+    Path future = Files.write(root.resolve("v3.idx"), v3);
     assertTrue(assertThrows(SearchException.class, () -> CodeIndex.load(future)).getMessage()
-        .contains("index format version 2 is not supported"));
+        .contains("index format version 3 is not supported"));
 
     Path cut = Files.write(root.resolve("cut.idx"), java.util.Arrays.copyOf(bytes, bytes.length - 10));
     assertTrue(assertThrows(SearchException.class, () -> CodeIndex.load(cut)).getMessage()
-        .contains(cut + ": index file is truncated"));
+        .contains(cut + ": damaged: SHA-256 checksum mismatch"));
 
     byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 3);
     Path trailing = Files.write(root.resolve("trailing.idx"), longer);
     assertTrue(assertThrows(SearchException.class, () -> CodeIndex.load(trailing)).getMessage()
-        .contains("trailing bytes"));
+        .contains(trailing + ": damaged: SHA-256 checksum mismatch"));
+
+    // without the checksum (--no-verify), the structure checks still name the problem
+    dev.softinfonce.integrity.Verification.setEnabled(false);
+    try {
+      String m = assertThrows(SearchException.class, () -> CodeIndex.load(cut)).getMessage();
+      assertTrue(m.contains(cut + ": index file is truncated"), m);
+      m = assertThrows(SearchException.class, () -> CodeIndex.load(trailing)).getMessage();
+      assertTrue(m.contains("trailing bytes"), m);
+    } finally {
+      dev.softinfonce.integrity.Verification.setEnabled(true);
+    }
+  }
+
+  @Test
+  void staleTempFilesOfKilledIndexWritesAreRemovedByTheNextWrite() throws Exception {
+    Path folder = Files.createDirectories(root.resolve("stale"));
+    Path stale = Files.writeString(folder.resolve(".tmp-index-123.part"), "half an index");
+    Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(CodeIndex.STALE_AFTER).minusSeconds(60)));
+    Path live = Files.writeString(folder.resolve(".tmp-index-456.part"), "a writer still at work");
+    Path other = Files.writeString(folder.resolve("notes.part"), "not ours");
+    build().save(folder.resolve("a.idx"));
+    assertTrue(!Files.exists(stale), "stale temp file left");
+    assertTrue(Files.exists(live) && Files.exists(other), "a fresh temp file or someone else's file was removed");
   }
 
   @Test
@@ -231,6 +255,7 @@ class CodeSearcherTest {
         }
       }
     }
+    Files.delete(dst.resolve(dev.softinfonce.export.ServingContract.MANIFEST)); // edited by hand below
     return dst;
   }
 }

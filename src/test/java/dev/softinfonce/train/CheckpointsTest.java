@@ -187,6 +187,35 @@ class CheckpointsTest {
   }
 
   @Test
+  void retentionNeverDeletesTheLastCheckpointThatVerifies(@TempDir Path run) throws Exception {
+    String yaml = dev.softinfonce.config.ExperimentConfig.defaults().toYaml();
+    Checkpoints ck = new Checkpoints(run, 1);
+    try (Toy a = new Toy()) {
+      a.train(1);
+      ck.save(a.session, state(1, -1), yaml);
+      // from now on every checkpoint is damaged between its manifest and its commit (a failing disk)
+      ck.beforeCommit = () -> {
+        try (var s = Files.list(run)) {
+          Path tmp = s.filter(p -> p.getFileName().toString().startsWith(".tmp-checkpoint-")).findFirst().orElseThrow();
+          Files.writeString(tmp.resolve("state.json"), "{}", java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      };
+      for (long s = 2; s <= 3; s++) {
+        a.train(1);
+        ck.save(a.session, state(s, -1), yaml);
+      }
+    }
+    // keep_checkpoints 1 would keep only checkpoint-3; checkpoint-1, the only one that verifies, stays too
+    assertEquals(List.of(1L, 3L), Checkpoints.steps(run));
+    List<String> reports = new java.util.ArrayList<>();
+    assertEquals(run.resolve("checkpoint-1"), Checkpoints.latestVerified(run, reports::add));
+    assertTrue(reports.get(0).matches("warning: checkpoint .*checkpoint-3 is damaged, skipping it: .*state\\.json: damaged.*"),
+        reports.toString());
+  }
+
+  @Test
   void stateWithNonFiniteMetricsRoundTrips(@TempDir Path run) {
     TrainState st = new TrainState(5, 0, 5, 1, null, null, -1, Map.of("loss", Double.NaN, "lr", 1e-3));
     try (Toy a = new Toy()) {
