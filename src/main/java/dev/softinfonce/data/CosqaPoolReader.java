@@ -57,7 +57,16 @@ public final class CosqaPoolReader extends ExampleReader {
         parser.skipChildren();
         throw new DataFormatException(file, line, "index", "expected an integer, got " + Json.typeName(v));
       }
-      return accept(Long.toString(parser.getLongValue()), "", code, "python", line);
+      long index = parser.getLongValue();
+      if (index < 0) {
+        throw new DataFormatException(file, line, "index", "must be >= 0, got " + index);
+      }
+      Long firstLine = lineOfIndex.putIfAbsent(index, line);
+      if (firstLine != null) { // two codes on one index: gold matching by retrieval_idx would be ambiguous
+        throw new DataFormatException(file, line, "index", "index " + index + " is already used by the code at line "
+            + firstLine + "; each pool index must name one code");
+      }
+      return accept(Long.toString(index), "", code, "python", line);
     } catch (JsonProcessingException e) {
       broken = true;
       long at = e.getLocation() != null ? e.getLocation().getLineNr() : line;
@@ -65,6 +74,8 @@ public final class CosqaPoolReader extends ExampleReader {
           + (options.skipBad() ? " (cannot skip: the rest of the object is unreadable)" : ""));
     }
   }
+
+  private final java.util.Map<Long, Long> lineOfIndex = new java.util.HashMap<>(); // pool index -> its line
 
   @Override
   protected boolean canContinueAfter(DataFormatException e) {

@@ -75,9 +75,16 @@ public final class CosqaReader extends ExampleReader {
     };
     String url;
     if (mode.needsUrl() || f.has("retrieval_idx")) {
-      url = Long.toString(f.integer("retrieval_idx"));
+      long idx = f.integer("retrieval_idx");
+      if (idx < 0) {
+        throw f.error("retrieval_idx", "must be >= 0, got " + idx);
+      }
+      url = Long.toString(idx);
     } else {
       url = f.optString("idx", source(line));
+    }
+    if (f.has("label") && f.integer("label") != 0 && f.integer("label") != 1) {
+      throw f.error("label", "must be 0 or 1, got " + f.integer("label"));
     }
     if (mode.needsQuery() && f.has("label") && f.integer("label") == 0) {
       return dropNegativeLabel();

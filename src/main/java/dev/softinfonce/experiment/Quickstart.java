@@ -93,6 +93,7 @@ public final class Quickstart {
   }
 
   private Path corpusTokenizer(ExperimentConfig cfg, String name, int vocabSize) {
+    // retrained when the vocabulary size or the training data changed (the stamp beside it says which)
     return CorpusTokenizer.shared(cfg.data(), vocabSize, workDir.resolve(name), out);
   }
 

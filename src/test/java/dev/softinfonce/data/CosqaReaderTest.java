@@ -152,4 +152,24 @@ class CosqaReaderTest {
     M.writerWithDefaultPrettyPrinter().writeValue(f, json);
     return f.toPath();
   }
+
+  @Test
+  void labelsOutsideZeroOneNegativeIndicesAndCollidingPoolIndicesAreErrors(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws IOException {
+    Path q = dir.resolve("cosqa-retrieval-x.json");
+    Files.writeString(q, "[\n{\"idx\": \"a\", \"doc\": \"read a file\", \"code\": \"def f(): pass\", \"code_tokens\": [\"def\"], \"label\": 2,"
+        + " \"retrieval_idx\": 1}\n]\n");
+    DataFormatException e = assertThrows(DataFormatException.class, () -> ExampleReader.readAll(q, ReadMode.QUERIES, FAIL));
+    assertTrue(e.getMessage().contains(q + ":2") && e.getMessage().contains("label") && e.getMessage().contains("must be 0 or 1, got 2"),
+        e.getMessage());
+    Files.writeString(q, "[\n{\"idx\": \"a\", \"doc\": \"read a file\", \"code\": \"def f(): pass\", \"code_tokens\": [\"def\"], \"label\": 1,"
+        + " \"retrieval_idx\": -5}\n]\n");
+    e = assertThrows(DataFormatException.class, () -> ExampleReader.readAll(q, ReadMode.QUERIES, FAIL));
+    assertTrue(e.getMessage().contains("retrieval_idx") && e.getMessage().contains("must be >= 0, got -5"), e.getMessage());
+    Path pool = dir.resolve("code_idx_map.txt");
+    Files.writeString(pool, "{\"def a(): pass\": 0,\n\"def b(): pass\": 1,\n\"def c(): pass\": 0}\n");
+    e = assertThrows(DataFormatException.class, () -> Codebase.load(pool, FAIL));
+    assertTrue(e.getMessage().contains(pool + ":3") && e.getMessage().contains("index 0 is already used by the code at line 1"),
+        e.getMessage());
+  }
 }
