@@ -16,6 +16,8 @@ import dev.softinfonce.model.InferenceModel;
 import dev.softinfonce.text.Tokenizer;
 import dev.softinfonce.train.Checkpoints;
 import dev.softinfonce.train.Trainer;
+import static dev.softinfonce.files.FileTrees.deleteTree;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -409,17 +411,6 @@ public final class ExperimentRunner {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
-    }
-  }
-
-  private static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try {
-      com.google.common.io.MoreFiles.deleteRecursively(p, com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + p + ": " + e.getMessage(), e);
     }
   }
 }

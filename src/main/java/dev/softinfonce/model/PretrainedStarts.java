@@ -5,6 +5,8 @@ import dev.softinfonce.config.ModelConfig;
 import dev.softinfonce.config.PretrainedStart;
 import dev.softinfonce.javacorpus.MavenCoordinate;
 import dev.softinfonce.javacorpus.SourcesJarResolver;
+import static dev.softinfonce.files.FileTrees.deleteTree;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -229,17 +231,6 @@ public final class PretrainedStarts {
       return Files.isRegularFile(file) ? Files.readString(file) : "";
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
-    }
-  }
-
-  private static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try {
-      com.google.common.io.MoreFiles.deleteRecursively(p, com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + p + ": " + e.getMessage(), e);
     }
   }
 }
