@@ -39,11 +39,14 @@ import org.tensorflow.types.TInt32;
  * {@link SavedModelBundle#load} (the C++ loader TF Serving uses) and checked against the in-memory
  * graph, then renamed to {@code <base>/<version>}. Any failure deletes the temp folder, so no
  * half-written version folder is ever visible (TF Serving ignores non-numeric folders anyway). An
- * existing version folder is never overwritten.
+ * existing version folder is never overwritten. Temp folders of killed exports are removed by the next
+ * export into the same base once untouched for {@link dev.softinfonce.files.StaleTemps#STALE_AFTER}.
  */
 public final class SavedModelExporter {
   private static final Logger LOG = LoggerFactory.getLogger(SavedModelExporter.class);
   private static final String TMP = ".tmp-export-";
+  /** The exact names of this exporter's temp folders: {@code .tmp-export-<version>-<nanos>}. */
+  private static final java.util.regex.Pattern OUR_TEMPS = java.util.regex.Pattern.compile("\\.tmp-export-\\d+-\\d+");
   /** The self-check tolerance between the reloaded SavedModel and the in-memory graph. */
   static final float SELF_CHECK_TOLERANCE = 1e-5f;
 
@@ -88,6 +91,9 @@ public final class SavedModelExporter {
     Path tmp = base.resolve(TMP + v + "-" + System.nanoTime());
     try {
       Files.createDirectories(base);
+      for (Path stale : dev.softinfonce.files.StaleTemps.remove(base, OUR_TEMPS)) { // left by a killed export
+        LOG.info("removed {}, left by an export that did not finish", stale);
+      }
       ServingInfo info;
       double diff;
       try (Graph g = new Graph(); Session s = new Session(g)) {
