@@ -29,6 +29,11 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       "dev.softinfonce.train.TrainingDivergedException",
       "dev.softinfonce.train.BatchOutOfMemoryException");
 
+  /** The library exception types whose message is shown as it is (for the test that they all exist). */
+  static Set<String> userFacingTypes() {
+    return USER_FACING;
+  }
+
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     boolean verbose = Main.matched(parsed, Main.VERBOSE);
@@ -73,7 +78,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     }
     if (t instanceof org.tensorflow.exceptions.TFResourceExhaustedException) {
       return t.getMessage() != null && t.getMessage().contains("No space left on device") // TF maps ENOSPC here
-          ? IoErrors.hinted(t.getMessage())
+          ? IoErrors.hinted(t.getMessage().lines().findFirst().orElse("")) // not TF's OOM hint lines after it
           : "TensorFlow ran out of memory: " + t.getMessage() + " (lower the batch size or maximum lengths)";
     }
     if (t instanceof IOException io) { // the file and the cause, e.g. "F: No space left on device (the disk is full)"

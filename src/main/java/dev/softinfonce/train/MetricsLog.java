@@ -56,7 +56,7 @@ public final class MetricsLog implements AutoCloseable {
       }
       return new MetricsLog(f);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open metrics log " + f + ": " + e.getMessage(), e);
+      throw dev.softinfonce.files.IoErrors.unchecked("cannot open metrics log", f, e);
     }
   }
 
