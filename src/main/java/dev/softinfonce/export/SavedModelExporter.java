@@ -113,7 +113,7 @@ public final class SavedModelExporter {
       return new Exported(target, v, info, diff);
     } catch (IOException e) {
       deleteQuietly(tmp);
-      throw new UncheckedIOException("export to " + target + " failed: " + e.getMessage(), e);
+      throw new UncheckedIOException("export to " + target + " failed: " + dev.softinfonce.files.IoErrors.describe(e), e);
     } catch (org.tensorflow.exceptions.TensorFlowException e) {
       deleteQuietly(tmp);
       throw new ExportException("export to " + target + " failed: " + firstLine(e), e);
@@ -197,11 +197,13 @@ public final class SavedModelExporter {
         shipped.set(key, PortablePath.of(v));
       }
     });
-    Files.writeString(assets.resolve(CONFIG), "# resolved config of the exported model (model.tokenizer is relative to"
-        + " this folder)\n" + shipped.build().toYaml());
+    dev.softinfonce.files.Outputs.write(assets.resolve(CONFIG), ("# resolved config of the exported model"
+        + " (model.tokenizer is relative to this folder)\n" + shipped.build().toYaml())
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     info.write(assets.resolve(SERVING_INFO));
     String name = base.toAbsolutePath().normalize().getFileName().toString();
-    Files.writeString(assets.resolve(ModelCard.FILE), ModelCard.render(ck, info, name, version, compute));
+    dev.softinfonce.files.Outputs.write(assets.resolve(ModelCard.FILE), ModelCard.render(ck, info, name, version,
+        compute).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /**

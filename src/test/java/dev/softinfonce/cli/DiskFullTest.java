@@ -81,6 +81,11 @@ class DiskFullTest {
     Path cfg2 = config(run2, 4);
     withFullDisk("manifest.json", () -> CliTestSupport.assertOneLineError(BOUND, "^error: cannot write "
         + Pattern.quote(run2.toString()) + "/\\.tmp-checkpoint-2-\\d+/manifest\\.json" + FULL, "train", cfg2.toString()));
+    Path run3 = dir.resolve("run-state");
+    Path cfg3 = config(run3, 4);
+    withFullDisk("state.json", () -> CliTestSupport.assertOneLineError(BOUND, "^error: cannot write checkpoint "
+        + Pattern.quote(run3.resolve("checkpoint-2") + ": " + run3) + "/\\.tmp-checkpoint-2-\\d+/state\\.json" + FULL,
+        "train", cfg3.toString()));
   }
 
   @Test
