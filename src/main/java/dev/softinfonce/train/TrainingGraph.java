@@ -15,6 +15,7 @@ import dev.softinfonce.estimator.SimCseLoss;
 import dev.softinfonce.model.DualEncoder;
 import dev.softinfonce.nn.Dropout;
 import dev.softinfonce.objective.Objective;
+import dev.softinfonce.objective.ObjectiveOutputs;
 import dev.softinfonce.objective.Objectives;
 import dev.softinfonce.objective.WeightStats;
 import java.util.Map;
@@ -193,8 +194,9 @@ public final class TrainingGraph {
       objective = Objectives.create(cfg.objective());
       // Uniform relevance means "no estimator": pass null so every objective reduces to its plain form.
       Operand<TFloat32> rel = est == EstimatorConfig.Name.UNIFORM ? null : relevance;
-      loss = objective.loss(tf, scores, rel, sameCode);
-      weightStats = objective.weightStats(tf, scores, rel, sameCode);
+      ObjectiveOutputs<TFloat32> out = objective.build(tf, scores, rel, sameCode);
+      loss = out.loss();
+      weightStats = out.stats();
     }
     if (simcse == null) {
       DualEncoder inference = encoder.withoutDropout(cfg.eval().precision()); // eval computes as eval.precision says
