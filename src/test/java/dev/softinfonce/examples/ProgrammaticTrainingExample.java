@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.softinfonce.config.EstimatorConfig;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.estimator.Bm25Estimator;
-import dev.softinfonce.estimator.DocumentLengths;
+import dev.softinfonce.corpus.DocumentLengths;
 import dev.softinfonce.estimator.EstimatorInputs;
 import dev.softinfonce.eval.RetrievalEvaluator;
 import dev.softinfonce.eval.RetrievalResult;
