@@ -1,5 +1,6 @@
 package dev.softinfonce.estimator;
 
+import dev.softinfonce.nn.L2Normalize;
 import java.util.Objects;
 import java.util.Set;
 import org.tensorflow.Operand;
@@ -14,7 +15,7 @@ import org.tensorflow.types.TFloat32;
  * positive query"); in the reference the docstring is the query itself, so {@code sim = Q̂ Q̂ᵀ}, and the
  * objective then uses t = 0.1 (Table 7).
  *
- * <p>The encoder is trained beforehand with unsupervised SimCSE ({@link SimCseLoss}) on the training
+ * <p>The encoder is trained beforehand with unsupervised SimCSE ({@link dev.softinfonce.objective.SimCseLoss}) on the training
  * docstrings, and must be built frozen (inference mode, variables named per
  * {@link RelevanceEstimator#isEstimatorVariable}). Its inputs are ids of <em>its own</em> tokenizer: the
  * caller puts them in {@link EstimatorInputs} (query and, if different, docstring).
@@ -41,11 +42,11 @@ public final class SimCseEstimator implements RelevanceEstimator {
   public Operand<TFloat32> sim(Ops tf, EstimatorInputs in) {
     in.requireAll(this);
     Ops s = tf.withSubScope("simcse");
-    Operand<TFloat32> q = Embeddings.l2Normalize(s,
+    Operand<TFloat32> q = L2Normalize.rows(s,
         encoder.encode(in.queryIds(), in.queryMask()));                    // [B, D]
     Operand<TFloat32> d = in.docstringIds() == in.queryIds() && in.docstringMask() == in.queryMask()
         ? q // the reference's case: one forward pass
-        : Embeddings.l2Normalize(s, encoder.encode(in.docstringIds(), in.docstringMask())); // [B, D]
+        : L2Normalize.rows(s, encoder.encode(in.docstringIds(), in.docstringMask())); // [B, D]
     Operand<TFloat32> cosine = s.linalg.matMul(q, d, MatMul.transposeB(true)); // [B, B]
     return tf.withName("simcse_sim").stopGradient(cosine);
   }
