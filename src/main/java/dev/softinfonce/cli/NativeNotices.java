@@ -66,7 +66,6 @@ final class NativeNotices {
     }
     done = true;
     if (!Platform.isLinux() && !Platform.isMac()) {
-      TensorFlow.version();
       return;
     }
     LibC c;
@@ -83,13 +82,14 @@ final class NativeNotices {
       int saved = c.dup(STDERR);
       int fd = c.open(caught.toString(), O_WRONLY);
       if (saved < 0 || fd < 0) {
-        TensorFlow.version();
         return;
       }
       try {
         c.dup2(fd, STDERR);
         c.close(fd);
         firstSessionRun();
+      } catch (RuntimeException | LinkageError e) {
+        // TensorFlow cannot load or run here: the command meets the same failure and reports it
       } finally {
         System.err.flush();
         c.dup2(saved, STDERR);
@@ -128,6 +128,7 @@ final class NativeNotices {
 
   /** TF logs its one-time notices when the native library loads and at the first run of any graph. */
   private static void firstSessionRun() {
+    TensorFlow.version(); // loads the native library
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       s.runner().fetch(tf.constant(1)).run().close();
