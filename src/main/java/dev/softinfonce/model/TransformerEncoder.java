@@ -152,9 +152,10 @@ public final class TransformerEncoder<T extends TFloating> {
     Operand<C> ctx = layer.attention().apply(ComputeType.cast(tf, h, c), batch, length, bias, dropout,
         cfg.attentionDropout()); // [N, D]
     Operand<T> a = ComputeType.cast(tf, layer.attentionOutput().apply(ctx), dtype); // [N, D]
-    h = layer.attentionNorm().apply(tf.math.add(dropout.apply(a, cfg.hiddenDropout()), h)); // [N, D]
+    // [N, D] rows are B examples of L tokens: dropout is addressed by example (see Dropout)
+    h = layer.attentionNorm().apply(tf.math.add(dropout.apply(a, cfg.hiddenDropout(), batch), h)); // [N, D]
     Operand<T> f = ComputeType.cast(tf, layer.feedForward().apply(ComputeType.cast(tf, h, c)), dtype); // [N, D]
-    return layer.outputNorm().apply(tf.math.add(dropout.apply(f, cfg.hiddenDropout()), h)); // [N, D]
+    return layer.outputNorm().apply(tf.math.add(dropout.apply(f, cfg.hiddenDropout(), batch), h)); // [N, D]
   }
 
   /** One embedding per sequence {@code [B, D]}, pooled as {@code model.pooling} says. */
