@@ -32,6 +32,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.StdArrays;
@@ -332,24 +333,38 @@ public final class Trainer {
     int[] idx = batch.indices();
     List<Tensor> feeds = new ArrayList<>();
     try {
-      Session.Runner r = s.runner();
-      r.feed(tg.queryIds, keep(feeds, ints(batch.query().ids()))).feed(tg.queryMask, keep(feeds, ints(batch.query().mask())));
+      Map<Operand<?>, Tensor> in = new LinkedHashMap<>();
+      in.put(tg.queryIds, keep(feeds, ints(batch.query().ids())));
+      in.put(tg.queryMask, keep(feeds, ints(batch.query().mask())));
       if (tg.readsCode()) {
-        r.feed(tg.codeIds, keep(feeds, ints(batch.code().ids()))).feed(tg.codeMask, keep(feeds, ints(batch.code().mask())));
+        in.put(tg.codeIds, keep(feeds, ints(batch.code().ids())));
+        in.put(tg.codeMask, keep(feeds, ints(batch.code().mask())));
       }
-      r.feed(tg.sameCode, keep(feeds, bools(batch.sameCode())))
-          .feed(tg.exampleIndex, keep(feeds, TInt32.vectorOf(idx)))
-          .feed(tg.update.learningRate(), keep(feeds, TFloat32.scalarOf((float) lr)))
-          .feed(tg.stepSeed, keep(feeds, TInt64.scalarOf(step)));
+      in.put(tg.sameCode, keep(feeds, bools(batch.sameCode())));
+      in.put(tg.exampleIndex, keep(feeds, TInt32.vectorOf(idx)));
+      in.put(tg.update.learningRate(), keep(feeds, TFloat32.scalarOf((float) lr)));
+      in.put(tg.stepSeed, keep(feeds, TInt64.scalarOf(step)));
       if (tg.needsEstimatorTokens()) {
         TokenizedBatch eq = est.queries.batch(idx);
         TokenizedBatch ec = est.codes.batch(idx);
-        r.feed(tg.estimatorQueryIds, keep(feeds, ints(eq.ids()))).feed(tg.estimatorQueryMask, keep(feeds, ints(eq.mask())))
-            .feed(tg.estimatorCodeIds, keep(feeds, ints(ec.ids()))).feed(tg.estimatorCodeMask, keep(feeds, ints(ec.mask())));
+        in.put(tg.estimatorQueryIds, keep(feeds, ints(eq.ids())));
+        in.put(tg.estimatorQueryMask, keep(feeds, ints(eq.mask())));
+        in.put(tg.estimatorCodeIds, keep(feeds, ints(ec.ids())));
+        in.put(tg.estimatorCodeMask, keep(feeds, ints(ec.mask())));
       }
-      r.addTarget(tg.update.train()).fetch(tg.loss).fetch(tg.update.gradNorm())
-          .fetch(tg.weightStats.min()).fetch(tg.weightStats.mean()).fetch(tg.weightStats.max())
-          .fetch(tg.weightStats.clampedShare());
+      java.util.function.Consumer<Session.Runner> feed = r -> in.forEach(r::feed);
+      List<Operand<TFloat32>> stats = List.of(tg.weightStats.min(), tg.weightStats.mean(), tg.weightStats.max(),
+          tg.weightStats.clampedShare());
+      if (tg.gradCache != null) {
+        List<Operand<TFloat32>> fetches = new ArrayList<>(List.of(tg.loss));
+        fetches.addAll(stats);
+        float[] v = GradCacheStep.step(s, tg.gradCache, idx.length, feed, fetches); // loss, stats..., grad norm
+        return new float[] {v[0], v[5], v[1], v[2], v[3], v[4]};
+      }
+      Session.Runner r = s.runner();
+      feed.accept(r);
+      r.addTarget(tg.update.train()).fetch(tg.loss).fetch(tg.update.gradNorm());
+      stats.forEach(r::fetch);
       try (org.tensorflow.Result res = r.run()) {
         float[] v = new float[6];
         for (int i = 0; i < 6; i++) {

@@ -17,8 +17,10 @@ import dev.softinfonce.nn.Dropout;
 import dev.softinfonce.objective.Objective;
 import dev.softinfonce.objective.Objectives;
 import dev.softinfonce.objective.WeightStats;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -101,6 +103,8 @@ public final class TrainingGraph {
   public final Operand<TFloat32> loss; // []
   public final WeightStats<TFloat32> weightStats;
   public final AdamW.Update update;
+  /** With {@code train.grad_cache}: the runs of a step ({@link GradCacheStep}); null otherwise. */
+  public final GradCache.Plan gradCache;
   /**
    * Validation in the training session (null for simcse): ids and mask {@code [N, L]} of valid queries or
    * pool code, encoded by the trainee without dropout ({@link DualEncoder#withoutDropout}), which reads
@@ -125,16 +129,25 @@ public final class TrainingGraph {
 
     encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed(), "", cfg.train().precision());
     SimCseLoss simcse = simcse(cfg) ? new SimCseLoss(cfg.objective().t()) : null;
+    // With train.grad_cache the towers encode one chunk of rows at a time and the objective reads the
+    // full-batch embeddings from placeholders (GradCache); otherwise the towers encode the whole batch.
+    GradCache chunked = cfg.train().gradCache().enabled() ? GradCache.chunked(tf, cfg.train().gradCache().chunkSize())
+        : null;
+    java.util.function.Function<UnaryOperator<Operand<TInt32>>, List<Operand<TFloat32>>> towers = rows -> simcse != null
+        // Each call adds new dropout sites (Dropout counts them), so the two views draw different masks.
+        ? List.of(encoder.encodeQuery(rows.apply(queryIds), rows.apply(queryMask)), // [B, D]
+            encoder.encodeQuery(rows.apply(queryIds), rows.apply(queryMask))) // [B, D]
+        : List.of(encoder.encodeQuery(rows.apply(queryIds), rows.apply(queryMask)), // [B, D]
+            encoder.encodeCode(rows.apply(codeIds), rows.apply(codeMask))); // [B, D]
+    List<? extends Operand<TFloat32>> embedded = chunked != null ? chunked.encode(towers)
+        : towers.apply(UnaryOperator.identity());
     if (simcse != null) {
-      // Each call adds new dropout sites (Dropout counts them), so the two views draw different masks.
-      view1 = encoder.encodeQuery(queryIds, queryMask); // [B, D]
-      view2 = encoder.encodeQuery(queryIds, queryMask); // [B, D]
+      view1 = embedded.get(0); // [B, D]
+      view2 = embedded.get(1); // [B, D]
       scores = simcse.logits(tf, view1, view2); // [B, B] cos / t
     } else {
       view1 = view2 = null;
-      Operand<TFloat32> q = encoder.encodeQuery(queryIds, queryMask); // [B, D]
-      Operand<TFloat32> c = encoder.encodeCode(codeIds, codeMask); // [B, D]
-      scores = encoder.scores(q, c); // [B, B]
+      scores = encoder.scores(embedded.get(0), embedded.get(1)); // [B, B]
     }
 
     EstimatorConfig.Name est = cfg.estimator().name();
@@ -206,8 +219,10 @@ public final class TrainingGraph {
       validationIds = validationMask = null;
       validationQuery = validationCode = null;
     }
-    update = AdamW.builder().config(cfg.train())
-        .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build().minimize(tf, loss);
+    AdamW adamw = AdamW.builder().config(cfg.train())
+        .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build();
+    gradCache = chunked != null ? chunked.update(loss, adamw) : null;
+    update = gradCache != null ? gradCache.update() : adamw.minimize(tf, loss);
   }
 
   private EstimatorInputs estimatorInputs() {
