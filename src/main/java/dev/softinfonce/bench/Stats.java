@@ -33,6 +33,33 @@ public final class Stats {
   }
 
   /**
+   * Resets the process's peak resident set size (Linux: {@code 5} written to {@code /proc/self/clear_refs}),
+   * so that {@link #peakRssBytes} covers only what runs afterwards; false where that is not possible.
+   */
+  public static boolean resetPeakRss() {
+    try {
+      java.nio.file.Files.writeString(java.nio.file.Path.of("/proc/self/clear_refs"), "5");
+      return true;
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Peak resident set size of this process in bytes (VmHWM of /proc/self/status: heap, native and TF's allocator), or -1. */
+  public static long peakRssBytes() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024; // the value is in kB
+        }
+      }
+      return -1;
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
    * The CPU model and the bf16 matmul units Linux reports for it ({@code amx_bf16}, {@code avx512_bf16}
    * flags of /proc/cpuinfo), e.g. {@code "Intel Xeon ... [amx_bf16 avx512_bf16]"} or {@code "AMD EPYC [no
    * bf16 units]"}: bf16 figures only mean something next to this. "unknown" where /proc is absent.
