@@ -47,9 +47,18 @@ public final class Stats {
 
   /** Peak resident set size of this process in bytes (VmHWM of /proc/self/status: heap, native and TF's allocator), or -1. */
   public static long peakRssBytes() {
+    return status("VmHWM:");
+  }
+
+  /** Resident set size of this process in bytes now (VmRSS), or -1. */
+  public static long rssBytes() {
+    return status("VmRSS:");
+  }
+
+  private static long status(String field) {
     try {
       for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024; // the value is in kB
         }
       }

@@ -108,8 +108,10 @@ public final class TrainBenchmark {
     StepProfile traced;
     boolean peakReset;
     long peakRss;
+    long rssBefore;
     try (StepRunner runner = new StepRunner(cfg, threads, cfg.train().seed())) {
       peakReset = Stats.resetPeakRss(); // the peak below is the steps' (not the matmul peak's or graph building's)
+      rssBefore = Stats.rssBytes();
       for (int i = 0; i < warmup; i++) {
         runner.step();
       }
@@ -149,6 +151,7 @@ public final class TrainBenchmark {
     setup.put("batch", batch);
     setup.put("grad_cache_chunk", cfg.train().gradCache().chunkSize()); // 0: one pass over the batch
     setup.put("peak_rss_mb", peakRss < 0 ? "unknown" : round(peakRss / 1048576.0, 1));
+    setup.put("rss_before_steps_mb", rssBefore < 0 ? "unknown" : round(rssBefore / 1048576.0, 1));
     setup.put("peak_rss_covers", peakReset ? "the timed and warm-up steps (VmHWM reset before them)"
         : "the whole process (VmHWM could not be reset)");
     setup.put("qlen", m.maxQueryLength());
@@ -159,6 +162,9 @@ public final class TrainBenchmark {
     setup.put("steps", steps);
     setup.put("warmup", warmup);
     setup.put("flops_per_step", flops);
+    if (cfg.train().gradCache().enabled()) {
+      setup.put("flops_note", "the formula counts one forward pass; a grad-cache step encodes every pair twice");
+    }
     return new Report(setup, batch * steps / total, tokens / total, 1000 * median, 1000 * total / steps, achieved,
         peak, achieved / best, loss, loadStart, Stats.loadAverage(), traced);
   }

@@ -71,6 +71,13 @@ class GradCacheTest {
   }
 
   @Test
+  void simcseViewsInChunksOf8EqualTheFullBatch() {
+    ExperimentConfig simcse = config("infonce", "uniform", 0).toBuilder().set("objective.name", "simcse")
+        .set("objective.t", 0.07).set("model.normalize", true).build();
+    assertSameStep(simcse, simcse.toBuilder().set("train.grad_cache.chunk_size", 8).build());
+  }
+
+  @Test
   void otherDropoutMasksGiveAnotherLoss() {
     ExperimentConfig chunked = config("infonce", "uniform", 8);
     Batch batch = Batch.draw(chunked);
