@@ -1,8 +1,8 @@
 package dev.softinfonce.train;
 
+import dev.softinfonce.config.GradCacheConfig;
 import dev.softinfonce.nn.Dropout;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -47,6 +47,7 @@ public final class GradCache {
   private final Operand<TInt64> chunkStart;
   private final List<Operand<TFloat32>> chunkEmbeddings = new ArrayList<>();
   private final List<Placeholder<TFloat32>> embeddings = new ArrayList<>();
+  private Plan plan;
 
   /**
    * The pieces {@link GradCacheStep} runs; see the class comment for the order.
@@ -76,28 +77,39 @@ public final class GradCache {
       AdamW.Update update) {}
 
   private GradCache(Ops tf, int chunkSize) {
-    if (chunkSize < 1) {
-      throw new IllegalArgumentException("grad cache chunk size must be >= 1, got " + chunkSize);
+    if (chunkSize < 0) {
+      throw new IllegalArgumentException("grad cache chunk size must be >= 0 (0 = off), got " + chunkSize);
     }
     this.tf = tf;
     this.chunkSize = chunkSize;
-    this.chunkStart = Dropout.rowOffset(tf);
-  }
-
-  /** Starts the gradient cache of a graph with chunks of {@code chunkSize} rows (the last may be smaller). */
-  public static GradCache chunked(Ops tf, int chunkSize) {
-    return new GradCache(tf, chunkSize);
+    this.chunkStart = chunkSize > 0 ? Dropout.rowOffset(tf) : null;
   }
 
   /**
-   * Builds the chunked towers (steps 1 and 3) and returns the full-batch embedding placeholders that the
-   * objective reads instead of the towers' outputs.
-   *
-   * @param towers builds the tower outputs {@code [k, D]} from a function that cuts the current chunk's
-   *     rows out of any batch-major operand (ids, masks {@code [B, L]})
-   * @return one placeholder {@code [B, D]} per tower output, in the same order
+   * The gradient cache of a training graph as {@code train.grad_cache} says; when it is off
+   * ({@code chunk_size: 0}) {@link #encode} and {@link #minimize} build the one-pass step.
    */
-  public List<Placeholder<TFloat32>> encode(Function<UnaryOperator<Operand<TInt32>>, List<Operand<TFloat32>>> towers) {
+  public static GradCache of(Ops tf, GradCacheConfig cfg) {
+    return new GradCache(tf, cfg.chunkSize());
+  }
+
+  /** The plan of the chunked step ({@link GradCacheStep}) once {@link #minimize} built it; null when off. */
+  public Plan plan() {
+    return plan;
+  }
+
+  /**
+   * The towers' outputs {@code [B, D]} that the objective reads. Off: {@code towers} over the whole batch.
+   * On: the towers are built over one chunk of rows (steps 1 and 3), and the objective reads one
+   * full-batch placeholder {@code [B, D]} per tower output instead, in the same order.
+   *
+   * @param towers builds the tower outputs from a function that cuts the rows to encode out of any
+   *     batch-major operand (ids, masks {@code [B, L]}): the chunk's rows, or all of them
+   */
+  public List<Operand<TFloat32>> encode(Function<UnaryOperator<Operand<TInt32>>, List<Operand<TFloat32>>> towers) {
+    if (chunkSize == 0) {
+      return towers.apply(UnaryOperator.identity());
+    }
     if (!chunkEmbeddings.isEmpty()) {
       throw new IllegalStateException("encode was already called");
     }
@@ -107,7 +119,7 @@ public final class GradCache {
       embeddings.add(tf.withName("grad_cache_embedding_" + i)
           .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1)))); // [B, D]
     }
-    return Collections.unmodifiableList(embeddings);
+    return List.<Operand<TFloat32>>copyOf(embeddings);
   }
 
   /** Rows {@code [start, start + min(K, B - start))} of a batch-major {@code x [B, L]}. */
@@ -118,12 +130,24 @@ public final class GradCache {
   }
 
   /**
-   * Builds the gradients, the accumulators and the AdamW update on them (steps 2–4).
+   * The AdamW update of {@code loss}. Off: {@link AdamW#minimize}. On: the gradients, the accumulators and
+   * the AdamW update on them (steps 2–4), kept as {@link #plan()}.
    *
-   * @param loss the objective computed from the placeholders {@link #encode} returned
+   * @param loss the objective computed from what {@link #encode} returned
    * @param adamw the optimizer (its trainable filter chooses the variables)
    */
-  public Plan update(Operand<TFloat32> loss, AdamW adamw) {
+  public AdamW.Update minimize(Operand<TFloat32> loss, AdamW adamw) {
+    if (chunkSize == 0) {
+      return adamw.minimize(tf, loss);
+    }
+    if (plan != null) {
+      throw new IllegalStateException("minimize was already called");
+    }
+    plan = update(loss, adamw);
+    return plan.update();
+  }
+
+  private Plan update(Operand<TFloat32> loss, AdamW adamw) {
     if (chunkEmbeddings.isEmpty()) {
       throw new IllegalStateException("call encode before update");
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.estimator.EstimatorGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,7 +132,8 @@ class GradCacheTest {
   /** One training step of {@code cfg} on {@code batch} with the dropout masks of step {@code dropoutStep}. */
   private static Outcome run(ExperimentConfig cfg, Batch batch, long dropoutStep) {
     try (Graph g = new Graph()) {
-      TrainingGraph tg = TrainingGraph.build(g, cfg, new TrainingGraph.Resources(Set.of(0), 6.0, BATCH, null));
+      StepGraph tg = TrainingGraph.simcse(cfg) ? SimCseTrainingGraph.build(g, cfg)
+          : TrainingGraph.build(g, cfg, new EstimatorGraph.Resources(Set.of(0), 6.0, BATCH, null));
       List<String> names = new ArrayList<>();
       List<Output<?>> vars = new ArrayList<>();
       for (Map.Entry<String, org.tensorflow.op.core.Variable<?>> e : tg.trainableVariables().entrySet()) {
@@ -140,14 +142,15 @@ class GradCacheTest {
       }
       // The one-pass graph's gradient, evaluated before its update; the cache's is read after its step.
       List<Operand<?>> gradients = new ArrayList<>();
-      if (tg.gradCache == null) {
-        for (Output<?> gr : g.addGradients("check", new Output<?>[] {tg.loss.asOutput()}, vars.toArray(new Output<?>[0]),
+      GradCache.Plan plan = tg.gradCache();
+      if (plan == null) {
+        for (Output<?> gr : g.addGradients("check", new Output<?>[] {tg.loss().asOutput()}, vars.toArray(new Output<?>[0]),
             null)) {
           gradients.add(gr);
         }
       } else {
         for (Output<?> v : vars) {
-          gradients.add(tg.gradCache.gradients().get(tg.gradCache.variables().indexOf(v)));
+          gradients.add(plan.gradients().get(plan.variables().indexOf(v)));
         }
       }
       List<Tensor> open = new ArrayList<>();
@@ -159,16 +162,16 @@ class GradCacheTest {
         float loss;
         float norm;
         Map<String, float[]> gradient;
-        if (tg.gradCache == null) {
+        if (plan == null) {
           gradient = values(s, names, gradients, feed);
           Session.Runner r = s.runner();
           feed.accept(r);
-          try (Result res = r.addTarget(tg.update.train()).fetch(tg.loss).fetch(tg.update.gradNorm()).run()) {
+          try (Result res = r.addTarget(tg.update().train()).fetch(tg.loss()).fetch(tg.update().gradNorm()).run()) {
             loss = ((TFloat32) res.get(0)).getFloat();
             norm = ((TFloat32) res.get(1)).getFloat();
           }
         } else {
-          float[] v = GradCacheStep.step(s, tg.gradCache, BATCH, feed, List.of(tg.loss));
+          float[] v = GradCacheStep.step(s, plan, BATCH, feed, List.of(tg.loss()));
           loss = v[0];
           norm = v[1];
           gradient = values(s, names, gradients, feed);
@@ -220,16 +223,22 @@ class GradCacheTest {
       return new Batch(q[0], q[1], c[0], c[1], same, index);
     }
 
-    Map<Operand<?>, Tensor> feeds(TrainingGraph tg, long dropoutStep, List<Tensor> open) {
+    Map<Operand<?>, Tensor> feeds(StepGraph sg, long dropoutStep, List<Tensor> open) {
       Map<Operand<?>, Tensor> in = new LinkedHashMap<>();
-      in.put(tg.queryIds, keep(open, TInt32.tensorOf(StdArrays.ndCopyOf(qIds))));
-      in.put(tg.queryMask, keep(open, TInt32.tensorOf(StdArrays.ndCopyOf(qMask))));
-      in.put(tg.codeIds, keep(open, TInt32.tensorOf(StdArrays.ndCopyOf(cIds))));
-      in.put(tg.codeMask, keep(open, TInt32.tensorOf(StdArrays.ndCopyOf(cMask))));
-      in.put(tg.sameCode, keep(open, TBool.tensorOf(StdArrays.ndCopyOf(same))));
-      in.put(tg.exampleIndex, keep(open, TInt32.vectorOf(index)));
-      in.put(tg.update.learningRate(), keep(open, TFloat32.scalarOf(1e-3f)));
-      in.put(tg.stepSeed, keep(open, TInt64.scalarOf(dropoutStep)));
+      if (sg instanceof SimCseTrainingGraph simcse) { // the docstrings (here the query tokens) only
+        in.put(simcse.queryIds, keep(open, TInt32.tensorOf(StdArrays.ndCopyOf(qIds))));
+        in.put(simcse.queryMask, keep(open, TInt32.tensorOf(StdArrays.ndCopyOf(qMask))));
+      } else {
+        TrainingGraph tg = (TrainingGraph) sg;
+        in.put(tg.queryIds, keep(open, TInt32.tensorOf(StdArrays.ndCopyOf(qIds))));
+        in.put(tg.queryMask, keep(open, TInt32.tensorOf(StdArrays.ndCopyOf(qMask))));
+        in.put(tg.codeIds, keep(open, TInt32.tensorOf(StdArrays.ndCopyOf(cIds))));
+        in.put(tg.codeMask, keep(open, TInt32.tensorOf(StdArrays.ndCopyOf(cMask))));
+        in.put(tg.sameCode, keep(open, TBool.tensorOf(StdArrays.ndCopyOf(same))));
+        in.put(tg.exampleIndex, keep(open, TInt32.vectorOf(index)));
+      }
+      in.put(sg.update().learningRate(), keep(open, TFloat32.scalarOf(1e-3f)));
+      in.put(sg.stepSeed(), keep(open, TInt64.scalarOf(dropoutStep)));
       return in;
     }
   }
