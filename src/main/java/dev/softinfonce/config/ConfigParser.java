@@ -374,13 +374,19 @@ public final class ConfigParser {
         }
         return Boolean.parseBoolean(s);
       }
+      if (t == Precision.class && s.equalsIgnoreCase(Precision.AUTO)) {
+        return Precision.auto();
+      }
       if (t.isEnum()) {
         for (Object constant : t.getEnumConstants()) {
           if (yamlName((Enum<?>) constant).equals(s.toLowerCase(Locale.ROOT))) {
             return constant;
           }
         }
-        List<String> names = Arrays.stream(t.getEnumConstants()).map(e -> yamlName((Enum<?>) e)).toList();
+        List<String> names = new ArrayList<>(Arrays.stream(t.getEnumConstants()).map(e -> yamlName((Enum<?>) e)).toList());
+        if (t == Precision.class) {
+          names.add(Precision.AUTO);
+        }
         throw bad(key, s, src, "expected one of " + String.join(" | ", names) + suggest(s, names));
       }
       double d;
