@@ -5,6 +5,7 @@ import dev.softinfonce.config.ModelConfig;
 import dev.softinfonce.data.CodeHash;
 import dev.softinfonce.estimator.EmbeddingCache;
 import dev.softinfonce.estimator.EmbeddingTables;
+import dev.softinfonce.estimator.EstimatorGraph;
 import dev.softinfonce.train.TrainingGraph;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,11 +63,11 @@ public final class StepRunner implements AutoCloseable {
     int b = cfg.train().batchSize();
     graph = new Graph();
     try {
-      step = TrainingGraph.build(graph, cfg, new TrainingGraph.Resources(Set.of(m.padTokenId()),
+      step = TrainingGraph.build(graph, cfg, new EstimatorGraph.Resources(Set.of(m.padTokenId()),
           SyntheticBatch.expectedLength(m.maxQueryLength()), CACHE_ROWS, m));
       session = new Session(graph, MatmulPeak.sessionConfig(threads));
-      if (step.cache != null) {
-        fillCache(step.cache, dataSeed);
+      if (step.estimator.cache != null) {
+        fillCache(step.estimator.cache, dataSeed);
       }
       long[] distinct = new long[b];
       for (int j = 0; j < b; j++) {
@@ -132,9 +133,9 @@ public final class StepRunner implements AutoCloseable {
           .feed(step.codeIds, t[2]).feed(step.codeMask, t[3]).feed(step.sameCode, sameCode)
           .feed(step.exampleIndex, t[4]).feed(step.update.learningRate(), learningRate).feed(step.stepSeed, seed)
           .addTarget(step.update.train()).fetch(step.loss);
-      if (step.needsEstimatorTokens()) {
-        runner.feed(step.estimatorQueryIds, t[0]).feed(step.estimatorQueryMask, t[1])
-            .feed(step.estimatorCodeIds, t[2]).feed(step.estimatorCodeMask, t[3]);
+      if (step.estimator.needsTokens()) {
+        runner.feed(step.estimator.queryIds, t[0]).feed(step.estimator.queryMask, t[1])
+            .feed(step.estimator.codeIds, t[2]).feed(step.estimator.codeMask, t[3]);
       }
       if (profile != null) {
         runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());

@@ -18,7 +18,7 @@ package dev.softinfonce.config;
  *
  * <p>{@code simcse} is not a query–code objective but a training mode: unsupervised SimCSE (paper §3.2)
  * trains the query tower as a sentence encoder on the training docstrings, each batch encoded twice with
- * dropout, loss = in-batch cross-entropy over {@code cos(z1_i, z2_j) / t} ({@code estimator.SimCseLoss}).
+ * dropout, loss = in-batch cross-entropy over {@code cos(z1_i, z2_j) / t} ({@code objective.SimCseLoss}).
  * Code is not read. Its checkpoints are what {@code estimator.name: simcse} loads as {@code estimator.model}.
  * It requires {@code estimator.name: uniform} and rejects {@code mask_duplicates} (checked by
  * {@link ExperimentConfig}).

@@ -2,7 +2,6 @@ package dev.softinfonce.corpus;
 
 import dev.softinfonce.data.Batcher;
 import dev.softinfonce.data.Example;
-import dev.softinfonce.estimator.DocumentLengths;
 import dev.softinfonce.text.TokenizedBatch;
 import dev.softinfonce.text.Tokenizer;
 import java.util.List;

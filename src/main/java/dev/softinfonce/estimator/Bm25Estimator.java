@@ -32,10 +32,10 @@ import org.tensorflow.types.TInt32;
  *       the batch, so a common word matched in document j lowers {@code sim[i][j]}. Kept as in the
  *       reference (paper Table 7's α, β, t were tuned on it).
  *   <li>{@code dl_j}: non-special tokens of document j. {@code avgdl}: a constant, the mean non-special
- *       token count of the <b>training set</b>'s documents ({@link DocumentLengths}).
+ *       token count of the <b>training set</b>'s documents ({@link dev.softinfonce.corpus.DocumentLengths}).
  *       <em>Deviation:</em> the reference's {@code avg_len} counted {@code <s>}/{@code </s>} while
  *       {@code dl} does not; here both exclude special tokens
- *       ({@link DocumentLengths#referenceStyle()} reproduces the reference's avgdl if wanted).
+ *       ({@link dev.softinfonce.corpus.DocumentLengths#referenceStyle()} reproduces the reference's avgdl if wanted).
  *   <li>Special tokens (the given id set) and padding (mask 0) are not terms: they count neither in
  *       f, n_t, dl nor the query.
  * </ul>
@@ -74,7 +74,7 @@ public final class Bm25Estimator implements RelevanceEstimator {
    * @param k1 term-frequency saturation, ≥ 0
    * @param b length normalisation in [0, 1]
    * @param averageDocumentLength training-set mean of non-special document tokens, &gt; 0
-   *     (see {@link DocumentLengths})
+   *     (see {@link dev.softinfonce.corpus.DocumentLengths})
    * @param ignoredIds special token ids that are not terms (padding is excluded by the mask anyway;
    *     include the pad id too if padded positions may have mask 1)
    * @param field which text of example j is the document

@@ -86,7 +86,7 @@ public final class EstimatorResources {
 
     private Builder() {}
 
-    /** BM25 avgdl of the training documents ({@link DocumentLengths#average()}). */
+    /** BM25 avgdl of the training documents ({@link dev.softinfonce.corpus.DocumentLengths#average()}). */
     public Builder averageDocumentLength(double avgdl) {
       this.averageDocumentLength = avgdl;
       return this;

@@ -14,7 +14,7 @@ import org.tensorflow.types.TFloat32;
  * positive query"); in the reference the docstring is the query itself, so {@code sim = Q̂ Q̂ᵀ}, and the
  * objective then uses t = 0.1 (Table 7).
  *
- * <p>The encoder is trained beforehand with unsupervised SimCSE ({@link SimCseLoss}) on the training
+ * <p>The encoder is trained beforehand with unsupervised SimCSE ({@link dev.softinfonce.objective.SimCseLoss}) on the training
  * docstrings, and must be built frozen (inference mode, variables named per
  * {@link RelevanceEstimator#isEstimatorVariable}). Its inputs are ids of <em>its own</em> tokenizer: the
  * caller puts them in {@link EstimatorInputs} (query and, if different, docstring).

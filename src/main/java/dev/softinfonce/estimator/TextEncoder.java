@@ -13,7 +13,7 @@ import org.tensorflow.types.TInt32;
  * <p>An encoder used by an estimator must be <b>frozen</b>: built in inference mode (no dropout) and with
  * variables whose names satisfy {@link RelevanceEstimator#isEstimatorVariable(String)}, so the trainer
  * leaves them alone. Each call must add fresh ops to the graph (two calls on the same inputs may share
- * variables, never random state — {@link SimCseLoss} relies on two calls drawing different dropout masks).
+ * variables, never random state — {@code objective.SimCseLoss} relies on two calls drawing different dropout masks).
  */
 @FunctionalInterface
 public interface TextEncoder {

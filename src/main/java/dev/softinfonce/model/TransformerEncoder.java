@@ -145,16 +145,19 @@ public final class TransformerEncoder<T extends TFloating> {
 
   /**
    * One post-LN layer. The residual stream {@code h} stays in {@code T}; each sublayer reads it cast to
-   * the compute type {@code C} and its output is cast back before dropout, residual and layer norm.
+   * the compute type {@code C}; its output gets dropout in {@code C} and is cast back for the residual and
+   * layer norm.
    */
   private <C extends TFloating> Operand<T> layer(Layer<T> layer, Operand<T> h, Operand<TInt32> batch,
       Operand<TInt32> length, Operand<T> bias, Class<C> c) {
     Operand<C> ctx = layer.attention().apply(ComputeType.cast(tf, h, c), batch, length, bias, dropout,
         cfg.attentionDropout()); // [N, D]
-    Operand<T> a = ComputeType.cast(tf, layer.attentionOutput().apply(ctx), dtype); // [N, D]
-    h = layer.attentionNorm().apply(tf.math.add(dropout.apply(a, cfg.hiddenDropout()), h)); // [N, D]
-    Operand<T> f = ComputeType.cast(tf, layer.feedForward().apply(ComputeType.cast(tf, h, c)), dtype); // [N, D]
-    return layer.outputNorm().apply(tf.math.add(dropout.apply(f, cfg.hiddenDropout()), h)); // [N, D]
+    Operand<T> a = ComputeType.cast(tf, dropout.apply(layer.attentionOutput().apply(ctx), cfg.hiddenDropout()),
+        dtype); // [N, D]
+    h = layer.attentionNorm().apply(tf.math.add(a, h)); // [N, D]
+    Operand<T> f = ComputeType.cast(tf,
+        dropout.apply(layer.feedForward().apply(ComputeType.cast(tf, h, c)), cfg.hiddenDropout()), dtype); // [N, D]
+    return layer.outputNorm().apply(tf.math.add(f, h)); // [N, D]
   }
 
   /** One embedding per sequence {@code [B, D]}, pooled as {@code model.pooling} says. */

@@ -56,10 +56,17 @@ public final class BceSoftLabels implements Objective {
   }
 
   @Override
-  public <T extends TFloating> Operand<T> loss(Ops tf, Operand<T> scores, Operand<T> relevance,
+  public <T extends TFloating> ObjectiveOutputs<T> build(Ops tf, Operand<T> scores, Operand<T> relevance,
       Operand<TBool> duplicateMask) {
+    Operand<TBool> dup = maskDuplicates(duplicateMask);
+    return ObjectiveOutputs.unweighted(tf, scores, loss(tf, scores, relevance, dup), dup);
+  }
+
+  /** The loss with {@code dup} the pairs to remove (already filtered by {@code mask_duplicates}). [] */
+  private <T extends TFloating> Operand<T> loss(Ops tf, Operand<T> scores, Operand<T> relevance,
+      Operand<TBool> dup) {
     Class<T> type = scores.type();
-    Operand<TBool> kept = BatchOps.kept(tf, scores, maskDuplicates(duplicateMask)); // [B,B]
+    Operand<TBool> kept = BatchOps.kept(tf, scores, dup); // [B,B]
     Operand<T> zero = BatchOps.filled(tf, scores, 0); // [B,B]
     Operand<T> clamp = BatchOps.scalar(tf, type, LOG_CLAMP);
     Operand<TInt32> rows = tf.constant(1);
@@ -92,11 +99,5 @@ public final class BceSoftLabels implements Objective {
     Operand<T> n = BatchOps.nAs(tf, scores, type);
     // −(1/N²) Σ_ij = −mean_i [ (1/N) Σ_j ]
     return tf.math.neg(tf.math.div(BatchOps.mean(tf, tf.reduceSum(terms, rows)), n)); // []
-  }
-
-  @Override
-  public <T extends TFloating> Operand<T> weights(Ops tf, Operand<T> scores, Operand<T> relevance,
-      Operand<TBool> duplicateMask) {
-    return BatchOps.finishWeights(tf, scores, BatchOps.filled(tf, scores, 1), maskDuplicates(duplicateMask));
   }
 }

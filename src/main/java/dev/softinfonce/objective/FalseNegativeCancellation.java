@@ -58,18 +58,15 @@ public final class FalseNegativeCancellation implements Objective {
   }
 
   @Override
-  public <T extends TFloating> Operand<T> loss(Ops tf, Operand<T> scores, Operand<T> relevance,
+  public <T extends TFloating> ObjectiveOutputs<T> build(Ops tf, Operand<T> scores, Operand<T> relevance,
       Operand<TBool> duplicateMask) {
-    return BatchOps.weightedInfoNceLoss(tf, scores, weights(tf, scores, relevance, duplicateMask));
-  }
-
-  @Override
-  public <T extends TFloating> Operand<T> weights(Ops tf, Operand<T> scores, Operand<T> relevance,
-      Operand<TBool> duplicateMask) {
+    Operand<TBool> dup = maskDuplicates(duplicateMask);
     Operand<T> ones = BatchOps.filled(tf, scores, 1); // [B,B]
-    Operand<T> w = relevance == null ? ones
+    Operand<T> offDiagonal = relevance == null ? ones
         : tf.select(cancelled(tf, scores, tf.stopGradient(relevance)), BatchOps.filled(tf, scores, 0), ones);
-    return BatchOps.finishWeights(tf, scores, w, maskDuplicates(duplicateMask));
+    Operand<T> weights = BatchOps.finishWeights(tf, scores, offDiagonal, dup); // [B,B]
+    return new ObjectiveOutputs<>(BatchOps.weightedInfoNceLoss(tf, scores, weights), weights,
+        WeightStats.of(tf, weights, BatchOps.none(tf, scores), dup));
   }
 
   /** True for the negatives this rule removes (never the diagonal). [B,B] */

@@ -50,22 +50,17 @@ public final class InfoNce implements Objective {
   }
 
   @Override
-  public <T extends TFloating> Operand<T> loss(Ops tf, Operand<T> scores, Operand<T> relevance,
+  public <T extends TFloating> ObjectiveOutputs<T> build(Ops tf, Operand<T> scores, Operand<T> relevance,
       Operand<TBool> duplicateMask) {
     Operand<TBool> dup = maskDuplicates(duplicateMask);
-    Operand<T> queryToCode = BatchOps.weightedInfoNceLoss(tf, scores, weights(tf, scores, relevance, dup)); // []
-    if (!config.symmetric()) {
-      return queryToCode;
+    Operand<T> weights = ObjectiveOutputs.unitWeights(tf, scores, dup); // [B,B]
+    Operand<T> loss = BatchOps.weightedInfoNceLoss(tf, scores, weights); // []
+    if (config.symmetric()) {
+      Operand<T> scoresT = BatchOps.transpose(tf, scores); // [B,B]: row j = code j against every query
+      Operand<T> weightsT = ObjectiveOutputs.unitWeights(tf, scoresT, BatchOps.transpose(tf, dup)); // [B,B]
+      Operand<T> codeToQuery = BatchOps.weightedInfoNceLoss(tf, scoresT, weightsT); // []
+      loss = tf.math.div(tf.math.add(loss, codeToQuery), BatchOps.scalar(tf, scores.type(), 2));
     }
-    Operand<T> scoresT = BatchOps.transpose(tf, scores); // [B,B]: row j = code j against every query
-    Operand<TBool> dupT = BatchOps.transpose(tf, dup);
-    Operand<T> codeToQuery = BatchOps.weightedInfoNceLoss(tf, scoresT, weights(tf, scoresT, null, dupT)); // []
-    return tf.math.div(tf.math.add(queryToCode, codeToQuery), BatchOps.scalar(tf, scores.type(), 2));
-  }
-
-  @Override
-  public <T extends TFloating> Operand<T> weights(Ops tf, Operand<T> scores, Operand<T> relevance,
-      Operand<TBool> duplicateMask) {
-    return BatchOps.finishWeights(tf, scores, BatchOps.filled(tf, scores, 1), maskDuplicates(duplicateMask));
+    return new ObjectiveOutputs<>(loss, weights, WeightStats.of(tf, weights, BatchOps.none(tf, scores), dup));
   }
 }

@@ -58,10 +58,16 @@ public final class KlRegularization implements Objective {
   }
 
   @Override
-  public <T extends TFloating> Operand<T> loss(Ops tf, Operand<T> scores, Operand<T> relevance,
+  public <T extends TFloating> ObjectiveOutputs<T> build(Ops tf, Operand<T> scores, Operand<T> relevance,
       Operand<TBool> duplicateMask) {
-    Class<T> type = scores.type();
     Operand<TBool> dup = maskDuplicates(duplicateMask);
+    return ObjectiveOutputs.unweighted(tf, scores, loss(tf, scores, relevance, dup), dup);
+  }
+
+  /** The loss with {@code dup} the pairs to remove (already filtered by {@code mask_duplicates}). [] */
+  private <T extends TFloating> Operand<T> loss(Ops tf, Operand<T> scores, Operand<T> relevance,
+      Operand<TBool> dup) {
+    Class<T> type = scores.type();
     Operand<TBool> negatives = BatchOps.keptNegatives(tf, scores, dup); // [B,B]
     Operand<T> ce = tf.math.sub(BatchOps.logSumExp(tf, scores, BatchOps.kept(tf, scores, dup)),
         BatchOps.diagonal(tf, scores)); // [B]
@@ -91,11 +97,5 @@ public final class KlRegularization implements Objective {
     Operand<T> logits = tf.math.div(tf.stopGradient(relevance), BatchOps.scalar(tf, type, config.t())); // [B,B]
     Operand<T> lse = BatchOps.logSumExp(tf, logits, offDiagonal); // [B]
     return tf.stopGradient(tf.math.sub(logits, tf.expandDims(lse, tf.constant(1)))); // [B,B]
-  }
-
-  @Override
-  public <T extends TFloating> Operand<T> weights(Ops tf, Operand<T> scores, Operand<T> relevance,
-      Operand<TBool> duplicateMask) {
-    return BatchOps.finishWeights(tf, scores, BatchOps.filled(tf, scores, 1), maskDuplicates(duplicateMask));
   }
 }

@@ -14,7 +14,7 @@ import org.tensorflow.types.family.TFloating;
  * same graph. They build ops and never run a session. Shapes are dynamic: one graph serves any batch
  * size N ≥ 2.
  *
- * <p>Inputs shared by every method:
+ * <p>Inputs of {@link #build}:
  * <ul>
  *   <li>{@code scores} [B,B]: the model's logits (float32 in training; float64 works too, e.g. for
  *       finite-difference tests).</li>
@@ -37,33 +37,18 @@ public interface Objective {
   ObjectiveConfig config();
 
   /**
-   * The scalar loss, a mean over the batch's rows.
+   * Adds the objective to the graph: the scalar loss (a mean over the batch's rows), the negative
+   * weights of the query→code direction and their statistics, built from one weight subgraph. The
+   * statistics cover the off-diagonal entries that are not removed as duplicates: min, mean, max and
+   * the share of entries clamped at {@code min_weight} (only Soft-InfoNCE clamps; others report 0).
+   * Plain InfoNCE and the soft-target objectives have weight 1 off the diagonal.
    *
-   * @return [] scalar of the scores' dtype
+   * @param scores [B,B]
+   * @param relevance [B,B] or null
+   * @param duplicateMask [B,B] or null
    */
-  <T extends TFloating> Operand<T> loss(Ops tf, Operand<T> scores, Operand<T> relevance,
+  <T extends TFloating> ObjectiveOutputs<T> build(Ops tf, Operand<T> scores, Operand<T> relevance,
       Operand<TBool> duplicateMask);
-
-  /**
-   * The multiplier of each {@code exp(s_ij)} term in the softmax denominator of the query→code
-   * direction, for logging and inspection: diagonal 1, removed pairs 0, under stopGradient. Plain
-   * InfoNCE and the soft-target objectives have weight 1 off the diagonal.
-   *
-   * @return [B,B]
-   */
-  <T extends TFloating> Operand<T> weights(Ops tf, Operand<T> scores, Operand<T> relevance,
-      Operand<TBool> duplicateMask);
-
-  /**
-   * Statistics of {@link #weights} over the off-diagonal entries that are not removed as duplicates:
-   * min, mean, max and the share of entries clamped at {@code min_weight} (only Soft-InfoNCE clamps;
-   * other objectives report 0).
-   */
-  default <T extends TFloating> WeightStats<T> weightStats(Ops tf, Operand<T> scores, Operand<T> relevance,
-      Operand<TBool> duplicateMask) {
-    return WeightStats.of(tf, weights(tf, scores, relevance, duplicateMask), BatchOps.none(tf, scores),
-        maskDuplicates(duplicateMask));
-  }
 
   /** The duplicate mask this objective honours: the given one if {@code mask_duplicates}, else null. */
   default Operand<TBool> maskDuplicates(Operand<TBool> duplicateMask) {

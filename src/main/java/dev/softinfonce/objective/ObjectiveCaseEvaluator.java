@@ -36,8 +36,9 @@ public final class ObjectiveCaseEvaluator {
       Operand<T> rel = c.relevance() == null ? null : tf.dtypes.cast(tf.constant(c.relevance()), dtype); // [B,B]
       Operand<TBool> dup = c.duplicates() == null ? null : tf.constant(c.duplicates()); // [B,B]
       Objective objective = Objectives.create(c.config().objective());
-      Operand<TFloat64> loss = tf.dtypes.cast(objective.loss(tf, scores, rel, dup), TFloat64.class);
-      Operand<TFloat64> weights = tf.dtypes.cast(objective.weights(tf, scores, rel, dup), TFloat64.class);
+      ObjectiveOutputs<T> out = objective.build(tf, scores, rel, dup);
+      Operand<TFloat64> loss = tf.dtypes.cast(out.loss(), TFloat64.class);
+      Operand<TFloat64> weights = tf.dtypes.cast(out.weights(), TFloat64.class);
       try (org.tensorflow.Result r = s.runner().fetch(loss).fetch(weights).run()) {
         double l = ((TFloat64) r.get(0)).getDouble();
         double[][] w = StdArrays.array2dCopyOf((TFloat64) r.get(1));

@@ -16,8 +16,8 @@ public final class Objectives {
       case KL_REGULARIZATION -> new KlRegularization(config);
       case FN_CANCEL_TOPK, FN_CANCEL_RATIO -> new FalseNegativeCancellation(config);
       case SIMCSE -> throw new IllegalArgumentException("objective.name: simcse trains a docstring encoder on two"
-          + " dropout views of the same batch; it is a training mode of train.TrainingGraph (loss"
-          + " estimator.SimCseLoss), not a loss over a query-code score matrix");
+          + " dropout views of the same batch; it has its own graph builder, train.SimCseTrainingGraph (loss"
+          + " objective.SimCseLoss), not a loss over a query-code score matrix");
     };
   }
 }

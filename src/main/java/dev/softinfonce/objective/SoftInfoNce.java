@@ -56,6 +56,9 @@ import org.tensorflow.types.family.TFloating;
  * </pre>
  */
 public final class SoftInfoNce implements Objective {
+  /** Name scope of the Eq. 4 weight subgraph: one per direction in a graph ({@code soft_infonce_weights}, {@code _1}). */
+  static final String WEIGHTS_SCOPE = "soft_infonce_weights";
+
   private final ObjectiveConfig config;
 
   /** Builds Soft-InfoNCE from {@code alpha}, {@code beta}, {@code t}, {@code min_weight}, {@code symmetric}. */
@@ -69,35 +72,36 @@ public final class SoftInfoNce implements Objective {
   }
 
   @Override
-  public <T extends TFloating> Operand<T> loss(Ops tf, Operand<T> scores, Operand<T> relevance,
+  public <T extends TFloating> ObjectiveOutputs<T> build(Ops tf, Operand<T> scores, Operand<T> relevance,
       Operand<TBool> duplicateMask) {
     Operand<TBool> dup = maskDuplicates(duplicateMask);
-    Operand<T> queryToCode = BatchOps.weightedInfoNceLoss(tf, scores, weights(tf, scores, relevance, dup)); // []
-    if (!config.symmetric()) {
-      return queryToCode;
+    Direction<T> queryToCode = direction(tf, scores, relevance, dup);
+    Operand<T> loss = BatchOps.weightedInfoNceLoss(tf, scores, queryToCode.weights()); // []
+    if (config.symmetric()) {
+      // The code→query direction has weights of its own, from relevanceᵀ: a second subgraph, not a copy.
+      Operand<T> scoresT = BatchOps.transpose(tf, scores); // [B,B]
+      Direction<T> codeToQuery = direction(tf, scoresT, BatchOps.transpose(tf, relevance), BatchOps.transpose(tf, dup));
+      loss = tf.math.div(tf.math.add(loss, BatchOps.weightedInfoNceLoss(tf, scoresT, codeToQuery.weights())),
+          BatchOps.scalar(tf, scores.type(), 2)); // []
     }
-    Operand<T> scoresT = BatchOps.transpose(tf, scores); // [B,B]
-    Operand<T> weightsT = weights(tf, scoresT, BatchOps.transpose(tf, relevance), BatchOps.transpose(tf, dup));
-    Operand<T> codeToQuery = BatchOps.weightedInfoNceLoss(tf, scoresT, weightsT); // []
-    return tf.math.div(tf.math.add(queryToCode, codeToQuery), BatchOps.scalar(tf, scores.type(), 2));
+    return new ObjectiveOutputs<>(loss, queryToCode.weights(),
+        WeightStats.of(tf, queryToCode.weights(), queryToCode.clamped(), dup));
   }
 
-  @Override
-  public <T extends TFloating> Operand<T> weights(Ops tf, Operand<T> scores, Operand<T> relevance,
-      Operand<TBool> duplicateMask) {
-    Operand<T> w = relevance == null ? BatchOps.filled(tf, scores, 1) : rawWeights(tf, scores, relevance);
-    w = tf.math.maximum(w, BatchOps.scalar(tf, scores.type(), config.minWeight())); // [B,B]
-    return BatchOps.finishWeights(tf, scores, w, maskDuplicates(duplicateMask));
-  }
+  /** One direction's final weights [B,B] and where they were raised to {@code min_weight} [B,B]. */
+  private record Direction<T extends TFloating>(Operand<T> weights, Operand<TBool> clamped) {}
 
-  @Override
-  public <T extends TFloating> WeightStats<T> weightStats(Ops tf, Operand<T> scores, Operand<T> relevance,
-      Operand<TBool> duplicateMask) {
-    Operand<TBool> clamped = relevance == null
-        ? BatchOps.none(tf, scores)
-        : tf.math.less(rawWeights(tf, scores, relevance), BatchOps.scalar(tf, scores.type(), config.minWeight()));
-    return WeightStats.of(tf, weights(tf, scores, relevance, duplicateMask), clamped,
-        maskDuplicates(duplicateMask));
+  /** Eq. 4 once for {@code scores}' rows: the floored, finished weights and the clamped entries. */
+  private <T extends TFloating> Direction<T> direction(Ops tf, Operand<T> scores, Operand<T> relevance,
+      Operand<TBool> dup) {
+    Operand<T> floor = BatchOps.scalar(tf, scores.type(), config.minWeight());
+    if (relevance == null) { // no estimator: weight 1, above any floor ≤ 1
+      Operand<T> w = tf.math.maximum(BatchOps.filled(tf, scores, 1), floor); // [B,B]
+      return new Direction<>(BatchOps.finishWeights(tf, scores, w, dup), BatchOps.none(tf, scores));
+    }
+    Operand<T> raw = rawWeights(tf.withSubScope(WEIGHTS_SCOPE), scores, relevance); // [B,B]
+    Operand<T> w = tf.math.maximum(raw, floor); // [B,B]
+    return new Direction<>(BatchOps.finishWeights(tf, scores, w, dup), tf.math.less(raw, floor));
   }
 
   /** Eq. 4 before the floor, off-diagonal entries meaningful: {@code 1 + α(1/(N−1) − p)/(β − α/(N−1))}. */

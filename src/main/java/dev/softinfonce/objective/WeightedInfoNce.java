@@ -49,19 +49,20 @@ public final class WeightedInfoNce implements Objective {
   }
 
   @Override
-  public <T extends TFloating> Operand<T> loss(Ops tf, Operand<T> scores, Operand<T> relevance,
+  public <T extends TFloating> ObjectiveOutputs<T> build(Ops tf, Operand<T> scores, Operand<T> relevance,
       Operand<TBool> duplicateMask) {
-    Operand<TBool> kept = BatchOps.kept(tf, scores, maskDuplicates(duplicateMask)); // [B,B]
+    Operand<TBool> dup = maskDuplicates(duplicateMask);
+    return ObjectiveOutputs.unweighted(tf, scores, loss(tf, scores, relevance, dup), dup);
+  }
+
+  /** The loss with {@code dup} the pairs to remove (already filtered by {@code mask_duplicates}). [] */
+  private <T extends TFloating> Operand<T> loss(Ops tf, Operand<T> scores, Operand<T> relevance,
+      Operand<TBool> dup) {
+    Operand<TBool> kept = BatchOps.kept(tf, scores, dup); // [B,B]
     Operand<T> lse = BatchOps.logSumExp(tf, scores, kept); // [B]
     Operand<T> logP = tf.math.sub(scores, tf.expandDims(lse, tf.constant(1))); // [B,B]
     Operand<T> targets = BatchOps.softTargets(tf, scores, relevance, config.t()); // [B,B]
     Operand<T> terms = tf.select(kept, tf.math.mul(targets, logP), BatchOps.filled(tf, scores, 0)); // [B,B]
     return tf.math.neg(BatchOps.mean(tf, tf.reduceSum(terms, tf.constant(1)))); // []
-  }
-
-  @Override
-  public <T extends TFloating> Operand<T> weights(Ops tf, Operand<T> scores, Operand<T> relevance,
-      Operand<TBool> duplicateMask) {
-    return BatchOps.finishWeights(tf, scores, BatchOps.filled(tf, scores, 1), maskDuplicates(duplicateMask));
   }
 }

@@ -47,7 +47,7 @@ final class SimCseValidation {
   }
 
   /** Runs the views of {@code tg} (a simcse training graph) over every valid batch; updates nothing. */
-  Metrics run(TrainingGraph tg, Session s) {
+  Metrics run(SimCseTrainingGraph tg, Session s) {
     double reciprocal = 0;
     int top1 = 0;
     int top10 = 0;

@@ -10,13 +10,14 @@ import dev.softinfonce.data.Batcher;
 import dev.softinfonce.data.Datasets;
 import dev.softinfonce.data.Example;
 import dev.softinfonce.data.QuerySet;
-import dev.softinfonce.estimator.EmbeddingTables;
+import dev.softinfonce.estimator.EstimatorData;
+import dev.softinfonce.estimator.EstimatorGraph;
 import dev.softinfonce.files.AtomicFiles;
 import dev.softinfonce.eval.RetrievalResult;
 import dev.softinfonce.model.InferenceModel;
 import dev.softinfonce.model.PretrainedCheckpoint;
 import dev.softinfonce.model.PretrainedStarts;
-import dev.softinfonce.text.TokenizedBatch;
+import dev.softinfonce.objective.WeightStats;
 import dev.softinfonce.text.Tokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -182,25 +183,64 @@ public final class Trainer {
           : null;
       SessionValidation sessionValid = !simcse && valid != null
           ? new SessionValidation(valid, cfg.eval(), qTok, cTok) : null;
-      EstimatorSide est = EstimatorSide.prepare(cfg, train, qTok);
+      EstimatorData est = EstimatorData.prepare(cfg, train);
       double avgdl = cfg.estimator().name() == EstimatorConfig.Name.BM25 // only BM25 reads it
           ? corpus.averageDocumentLength(cfg.estimator().field() == EstimatorConfig.Bm25Field.CODE, specialIds(qTok))
           : Double.NaN;
       try (Graph g = new Graph()) {
-        TrainingGraph tg = TrainingGraph.build(g, cfg, new TrainingGraph.Resources(specialIds(qTok), avgdl,
-            train.size(), est.model));
+        StepGraph tg;
+        Validator validator; // null: no valid split
+        if (simcse) {
+          SimCseTrainingGraph sg = SimCseTrainingGraph.build(g, cfg);
+          tg = sg;
+          validator = simcseValid == null ? null : s -> simcseFigures(simcseValid.run(sg, s));
+        } else {
+          TrainingGraph qg = TrainingGraph.build(g, cfg,
+              new EstimatorGraph.Resources(specialIds(qTok), avgdl, train.size(), est.model()));
+          tg = qg;
+          validator = sessionValid == null ? null : s -> retrievalFigures(sessionValid, qg, s);
+        }
         try (Session s = new Session(g, InferenceModel.sessionConfig(cfg.train().threads()))) {
           TrainState state = initialise(tg, s, est);
-          return loop(tg, s, state, corpus, est, sessionValid, simcseValid, t0);
+          return loop(tg, s, state, corpus, est, validator, t0);
         }
-      } finally {
-        est.close();
       }
     }
   }
 
-  private Result loop(TrainingGraph tg, Session s, TrainState state, PreparedCorpus corpus, EstimatorSide est,
-      SessionValidation valid, SimCseValidation simcseValid, long t0) {
+  /** One validation pass in the training session. */
+  @FunctionalInterface
+  private interface Validator {
+    ValidFigures run(Session s);
+  }
+
+  /**
+   * A validation's figures: MRR (selects the best checkpoint), R@1, R@10, metrics logged before them,
+   * and the line printed after {@code "step N: "}.
+   */
+  private record ValidFigures(double mrr, double r1, double r10, Map<String, Double> extra, String line) {}
+
+  private static ValidFigures simcseFigures(SimCseValidation.Metrics v) {
+    return new ValidFigures(v.mrr(), v.recallAt1(), v.recallAt10(), Map.of("valid_loss", v.loss()),
+        String.format("valid (simcse: in-batch retrieval between two dropout views of the valid docstrings)"
+            + " mrr=%.4f r@1=%.4f r@10=%.4f loss=%.4f (%d docstrings, batches of %d)", v.mrr(), v.recallAt1(),
+            v.recallAt10(), v.loss(), v.docstrings(), v.batchSize()));
+  }
+
+  private static ValidFigures retrievalFigures(SessionValidation valid, TrainingGraph tg, Session s) {
+    long tv = System.nanoTime();
+    RetrievalResult r = valid.run(tg, s);
+    double seconds = (System.nanoTime() - tv) / 1e9;
+    Map<String, Double> extra = new LinkedHashMap<>();
+    extra.put("valid_queries", (double) r.metrics().queries()); // for the export's model card
+    extra.put("valid_pool", (double) r.metrics().poolSize());
+    return new ValidFigures(r.metrics().mrr(), r.metrics().recallAt1(), r.metrics().recallAt10(), extra,
+        String.format("valid mrr=%.4f r@1=%.4f r@10=%.4f (%d queries, pool %d, %.1f s)", r.metrics().mrr(),
+            r.metrics().recallAt1(), r.metrics().recallAt10(), r.metrics().queries(), r.metrics().poolSize(), seconds));
+  }
+
+  private Result loop(StepGraph tg, Session s, TrainState state, PreparedCorpus corpus, EstimatorData est,
+      Validator valid, long t0) {
     Batcher batcher = corpus.batcher();
     long total = totalSteps(batcher);
     LearningRateSchedule schedule = LearningRateSchedule.of(cfg.train(), total);
@@ -270,37 +310,19 @@ public final class Trainer {
           return new Result(runDir, step, loss, last, Checkpoints.best(runDir).orElse(null), state.bestMetric(),
               (System.nanoTime() - t0) / 1e9, pairsPerSecond);
         }
-        boolean evalNow = (valid != null || simcseValid != null) && (epochEnd
+        boolean evalNow = valid != null && (epochEnd
             || (cfg.train().evalEvery() > 0 && step % cfg.train().evalEvery() == 0));
         boolean saveNow = evalNow || epochEnd || step % cfg.train().checkpointEvery() == 0;
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("loss", loss);
         metrics.put("lr", lr);
         if (evalNow) {
-          double mrr;
-          double r1;
-          double r10;
-          if (simcseValid != null) {
-            SimCseValidation.Metrics v = simcseValid.run(tg, s);
-            mrr = v.mrr();
-            r1 = v.recallAt1();
-            r10 = v.recallAt10();
-            metrics.put("valid_loss", v.loss());
-            out.accept(String.format("step %d: valid (simcse: in-batch retrieval between two dropout views of the"
-                + " valid docstrings) mrr=%.4f r@1=%.4f r@10=%.4f loss=%.4f (%d docstrings, batches of %d)", step,
-                mrr, r1, r10, v.loss(), v.docstrings(), v.batchSize()));
-          } else {
-            long tv = System.nanoTime();
-            RetrievalResult r = valid.run(tg, s);
-            double seconds = (System.nanoTime() - tv) / 1e9;
-            mrr = r.metrics().mrr();
-            r1 = r.metrics().recallAt1();
-            r10 = r.metrics().recallAt10();
-            out.accept(String.format("step %d: valid mrr=%.4f r@1=%.4f r@10=%.4f (%d queries, pool %d, %.1f s)", step,
-                mrr, r1, r10, r.metrics().queries(), r.metrics().poolSize(), seconds));
-            metrics.put("valid_queries", (double) r.metrics().queries()); // for the export's model card
-            metrics.put("valid_pool", (double) r.metrics().poolSize());
-          }
+          ValidFigures v = valid.run(s);
+          double mrr = v.mrr();
+          double r1 = v.r1();
+          double r10 = v.r10();
+          out.accept("step " + step + ": " + v.line());
+          metrics.putAll(v.extra());
           metrics.put(SELECT_METRIC, mrr);
           metrics.put("valid_r@1", r1);
           metrics.put("valid_r@10", r10);
@@ -327,29 +349,17 @@ public final class Trainer {
   }
 
   /** Runs one update; returns loss, grad norm, weight min/mean/max/clamped share. */
-  private float[] step(TrainingGraph tg, Session s, PreparedCorpus.Batch batch, EstimatorSide est, double lr,
+  private float[] step(StepGraph tg, Session s, PreparedCorpus.Batch batch, EstimatorData est, double lr,
       long step) {
-    int[] idx = batch.indices();
     List<Tensor> feeds = new ArrayList<>();
     try {
       Session.Runner r = s.runner();
-      r.feed(tg.queryIds, keep(feeds, ints(batch.query().ids()))).feed(tg.queryMask, keep(feeds, ints(batch.query().mask())));
-      if (tg.readsCode()) {
-        r.feed(tg.codeIds, keep(feeds, ints(batch.code().ids()))).feed(tg.codeMask, keep(feeds, ints(batch.code().mask())));
-      }
-      r.feed(tg.sameCode, keep(feeds, bools(batch.sameCode())))
-          .feed(tg.exampleIndex, keep(feeds, TInt32.vectorOf(idx)))
-          .feed(tg.update.learningRate(), keep(feeds, TFloat32.scalarOf((float) lr)))
-          .feed(tg.stepSeed, keep(feeds, TInt64.scalarOf(step)));
-      if (tg.needsEstimatorTokens()) {
-        TokenizedBatch eq = est.queries.batch(idx);
-        TokenizedBatch ec = est.codes.batch(idx);
-        r.feed(tg.estimatorQueryIds, keep(feeds, ints(eq.ids()))).feed(tg.estimatorQueryMask, keep(feeds, ints(eq.mask())))
-            .feed(tg.estimatorCodeIds, keep(feeds, ints(ec.ids()))).feed(tg.estimatorCodeMask, keep(feeds, ints(ec.mask())));
-      }
-      r.addTarget(tg.update.train()).fetch(tg.loss).fetch(tg.update.gradNorm())
-          .fetch(tg.weightStats.min()).fetch(tg.weightStats.mean()).fetch(tg.weightStats.max())
-          .fetch(tg.weightStats.clampedShare());
+      tg.feed(r, batch, est, feeds);
+      r.feed(tg.update().learningRate(), keep(feeds, TFloat32.scalarOf((float) lr)))
+          .feed(tg.stepSeed(), keep(feeds, TInt64.scalarOf(step)));
+      WeightStats<TFloat32> w = tg.weightStats();
+      r.addTarget(tg.update().train()).fetch(tg.loss()).fetch(tg.update().gradNorm())
+          .fetch(w.min()).fetch(w.mean()).fetch(w.max()).fetch(w.clampedShare());
       try (org.tensorflow.Result res = r.run()) {
         float[] v = new float[6];
         for (int i = 0; i < 6; i++) {
@@ -362,7 +372,7 @@ public final class Trainer {
     }
   }
 
-  private static <T extends Tensor> T keep(List<Tensor> all, T t) {
+  static <T extends Tensor> T keep(List<Tensor> all, T t) {
     all.add(t);
     return t;
   }
@@ -376,7 +386,7 @@ public final class Trainer {
   }
 
   /** Restores a resumed run, or initialises: fresh weights or {@code model.init_from}, frozen estimator. */
-  private TrainState initialise(TrainingGraph tg, Session s, EstimatorSide est) {
+  private TrainState initialise(StepGraph tg, Session s, EstimatorData est) {
     if (resume) {
       Path latest = Checkpoints.latestVerified(runDir, out);
       TrainState st = Checkpoints.restore(s, latest);
@@ -391,16 +401,7 @@ public final class Trainer {
       out.accept("init_from " + dir + ": loaded " + n + " of " + tg.trainableVariables().size()
           + " trainable tensors; none left at its initializer");
     }
-    if (tg.estimatorEncoder != null) {
-      int n = PretrainedCheckpoint.restore(s, tg.tf(), tg.estimatorEncoder.variables(),
-          InferenceModel.variablesPrefix(est.dir), TrainingGraph.ESTIMATOR_PREFIX);
-      out.accept("estimator " + cfg.estimator().name().name().toLowerCase() + ": loaded " + n
-          + " frozen tensors from " + est.dir);
-    }
-    if (tg.cache != null) {
-      tg.cache.load(s, est.tables);
-      out.accept("estimator trained (cached): " + est.tables.rows() + " x " + est.tables.dim() + " embeddings");
-    }
+    tg.restoreFrozen(s, est, out);
     return TrainState.initial(cfg.train().seed());
   }
 
@@ -459,42 +460,5 @@ public final class Trainer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** Everything the frozen estimator needs on the Java side: its folder, config, tokens or cached tables. */
-  static final class EstimatorSide implements AutoCloseable {
-    Path dir;
-    ModelConfig model;
-    TokenizedCorpus queries;
-    TokenizedCorpus codes;
-    EmbeddingTables tables;
-
-    static EstimatorSide prepare(ExperimentConfig cfg, List<Example> train, Tokenizer traineeTokenizer) {
-      EstimatorSide side = new EstimatorSide();
-      EstimatorConfig e = cfg.estimator();
-      if (e.model() == null) {
-        return side;
-      }
-      side.dir = Path.of(e.model());
-      side.model = PretrainedCheckpoint.readConfig(side.dir);
-      Path tokFile = InferenceModel.findTokenizer(side.dir);
-      if (e.name() == EstimatorConfig.Name.TRAINED && e.mode() == EstimatorConfig.Mode.CACHED) {
-        try (InferenceModel m = InferenceModel.load(side.dir, cfg.eval().batchSize(), cfg.train().threads())) {
-          side.tables = EmbeddingTables.compute(train, cfg.eval().batchSize(),
-              xs -> m.encodeQueries(xs.stream().map(Example::query).toList(), null),
-              xs -> m.encodeCodes(xs.stream().map(Example::code).toList(), null));
-        }
-        return side;
-      }
-      try (Tokenizer q = Tokenizer.load(tokFile, side.model.maxQueryLength());
-           Tokenizer c = Tokenizer.load(tokFile, side.model.maxCodeLength())) {
-        side.queries = TokenizedCorpus.of(train, Example::query, q);
-        side.codes = TokenizedCorpus.of(train, Example::code, c);
-      }
-      return side;
-    }
-
-    @Override
-    public void close() {}
   }
 }

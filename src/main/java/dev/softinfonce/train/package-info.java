@@ -12,6 +12,9 @@
  *   <tr><td>{@link dev.softinfonce.train.MetricsLog}</td><td>{@code metrics.jsonl}, one flushed line per log</td></tr>
  *   <tr><td>{@link dev.softinfonce.train.TensorBoard}</td><td>event files through TF summary ops, own graph</td></tr>
  *   <tr><td>{@link dev.softinfonce.train.TrainProgress}</td><td>terminal bar; silent without a TTY</td></tr>
+ *   <tr><td>{@link dev.softinfonce.train.TrainingGraph}, {@link dev.softinfonce.train.SimCseTrainingGraph}</td>
+ *       <td>the two training graph builders (query–code objectives; {@code objective.name: simcse}), both
+ *       a {@link dev.softinfonce.train.StepGraph} for the loop</td></tr>
  *   <tr><td>{@link dev.softinfonce.train.SimCseValidation}</td><td>validation of {@code objective.name: simcse}
  *       runs: in-batch retrieval between two dropout views of the valid docstrings</td></tr>
  * </table>

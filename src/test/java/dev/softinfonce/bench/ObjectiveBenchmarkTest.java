@@ -87,7 +87,8 @@ class ObjectiveBenchmarkTest {
     assertTrue(r.toMap().containsKey("profile_share_percent_by_op_type"));
     @SuppressWarnings("unchecked")
     java.util.Map<String, Double> shares = (java.util.Map<String, Double>) r.toMap().get("profile_share_percent_by_op_type");
-    assertTrue(shares.containsKey("MatMul") || shares.containsKey("_FusedMatMul"), shares.toString());
+    // oneDNN renames the matmuls it takes over (_MklMatMul, _MklNativeFusedMatMul): any MatMul type counts.
+    assertTrue(shares.keySet().stream().anyMatch(type -> type.endsWith("MatMul")), shares.toString());
     double sum = shares.values().stream().mapToDouble(Double::doubleValue).sum();
     assertTrue(sum > 50 && sum <= 100.5, "top op types cover " + sum + " %");
     assertTrue(r.summary().contains("| op type | ms | share |"), r.summary());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.softinfonce.corpus.DocumentLengths;
 import dev.softinfonce.config.EstimatorConfig.Bm25Field;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.softinfonce.config.EstimatorConfig;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.estimator.Bm25Estimator;
-import dev.softinfonce.estimator.DocumentLengths;
+import dev.softinfonce.corpus.DocumentLengths;
 import dev.softinfonce.estimator.EstimatorInputs;
 import dev.softinfonce.eval.RetrievalEvaluator;
 import dev.softinfonce.eval.RetrievalResult;
@@ -93,7 +93,7 @@ class ProgrammaticTrainingExample {
       double avgdl = DocumentLengths.average(allQ.ids(), allQ.mask(), special);
       Bm25Estimator bm25 = new Bm25Estimator(1.2, 0.75, avgdl, special, EstimatorConfig.Bm25Field.DOCSTRING);
       Operand<TFloat32> relevance = bm25.sim(tf, EstimatorInputs.builder().query(qIds, qMask).build()); // [B, B]
-      Operand<TFloat32> loss = new SoftInfoNce(cfg.objective()).loss(tf, scores, relevance, null);
+      Operand<TFloat32> loss = new SoftInfoNce(cfg.objective()).build(tf, scores, relevance, null).loss();
       AdamW.Update update = AdamW.builder().config(cfg.train()).build().minimize(tf, loss);
       Operand<TInt64> stepSeed = Dropout.stepSeed(tf);
 

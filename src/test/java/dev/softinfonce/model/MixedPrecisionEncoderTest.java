@@ -140,7 +140,7 @@ class MixedPrecisionEncoderTest {
         if (t.equals("VariableV2")) {
           assertEquals(org.tensorflow.proto.DataType.DT_FLOAT_REF, op.output(0).dataType(), op.name());
         }
-        if (t.equals("MatMul") || t.startsWith("BatchMatMul")) {
+        if (t.equals("MatMul") || t.startsWith("BatchMatMul") || t.equals("Einsum")) {
           if (op.output(0).dataType() == org.tensorflow.proto.DataType.DT_BFLOAT16) {
             bf16MatMuls++;
           } else {
@@ -151,7 +151,7 @@ class MixedPrecisionEncoderTest {
           assertEquals(org.tensorflow.proto.DataType.DT_FLOAT, op.output(0).dataType(), op.name() + " must stay fp32");
         }
       }
-      // Per layer: q, k, v, attention output, two feed-forward denses, QKᵀ and AV.
+      // Per layer: q, k, v, attention output, two feed-forward denses, QKᵀ and AV (Einsum, see MultiHeadSelfAttention).
       assertEquals(8 * cfg.numLayers(), bf16MatMuls);
       assertEquals(0, f32MatMuls);
     }

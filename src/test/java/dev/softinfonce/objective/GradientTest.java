@@ -58,7 +58,7 @@ class GradientTest {
       }
       relevance = tf.placeholder(TFloat64.class, Placeholder.shape(Shape.of(-1, -1)));
       dup = tf.placeholder(TBool.class, Placeholder.shape(Shape.of(-1, -1)));
-      loss = objective.loss(tf, scoresOf.apply(tf, inputs), relevance, dup);
+      loss = objective.build(tf, scoresOf.apply(tf, inputs), relevance, dup).loss();
       grads = g.addGradients(loss.asOutput(), inputs.stream().map(Operand::asOutput).toArray(Output<?>[]::new));
     }
 
@@ -175,10 +175,11 @@ class GradientTest {
         Placeholder<TFloat64> rp = tf.placeholder(TFloat64.class, Placeholder.shape(Shape.of(-1, -1)));
         Operand<TFloat64> zeroPath = tf.math.mul(tf.constant(0.0),
             tf.reduceSum(rp, tf.constant(new int[] {0, 1}))); // gives addGradients a defined path
-        Operand<TFloat64> loss = tf.math.add(o.loss(tf, sp, rp, null), zeroPath);
+        ObjectiveOutputs<TFloat64> out = o.build(tf, sp, rp, null);
+        Operand<TFloat64> loss = tf.math.add(out.loss(), zeroPath);
         Output<?>[] dRel = g.addGradients("grad_rel", new Output<?>[] {loss.asOutput()},
             new Output<?>[] {rp.asOutput()}, null);
-        Operand<TFloat64> wSum = tf.math.add(tf.reduceSum(o.weights(tf, sp, rp, null), tf.constant(new int[] {0, 1})),
+        Operand<TFloat64> wSum = tf.math.add(tf.reduceSum(out.weights(), tf.constant(new int[] {0, 1})),
             tf.math.mul(tf.constant(0.0), tf.reduceSum(sp, tf.constant(new int[] {0, 1}))));
         Output<?>[] dW = g.addGradients("grad_w", new Output<?>[] {wSum.asOutput()}, new Output<?>[] {sp.asOutput()},
             null);

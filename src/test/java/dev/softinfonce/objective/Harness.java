@@ -45,9 +45,10 @@ final class Harness {
       Placeholder<T> sp = tf.placeholder(dtype, Placeholder.shape(Shape.of(-1, -1)));
       Placeholder<T> rp = relevance == null ? null : tf.placeholder(dtype, Placeholder.shape(Shape.of(-1, -1)));
       Placeholder<TBool> dp = dup == null ? null : tf.placeholder(TBool.class, Placeholder.shape(Shape.of(-1, -1)));
-      Operand<T> loss = objective.loss(tf, sp, rp, dp);
-      Operand<T> w = objective.weights(tf, sp, rp, dp);
-      WeightStats<T> st = objective.weightStats(tf, sp, rp, dp);
+      ObjectiveOutputs<T> out = objective.build(tf, sp, rp, dp);
+      Operand<T> loss = out.loss();
+      Operand<T> w = out.weights();
+      WeightStats<T> st = out.stats();
       Output<?>[] grad = g.addGradients(loss.asOutput(), new Output<?>[] {sp.asOutput()});
       var runner = s.runner();
       try (Tensor st1 = tensor(scores, dtype); Tensor rt = relevance == null ? null : tensor(relevance, dtype);

@@ -11,6 +11,8 @@ import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
 import dev.softinfonce.data.Datasets;
 import dev.softinfonce.data.Example;
+import dev.softinfonce.estimator.EstimatorData;
+import dev.softinfonce.estimator.EstimatorGraph;
 import dev.softinfonce.model.InferenceModel;
 import dev.softinfonce.model.PretrainedCheckpoint;
 import dev.softinfonce.text.TokenizedBatch;
@@ -104,10 +106,10 @@ class FrozenEstimatorTest {
           .feed(tg.exampleIndex, add(feeds, TInt32.vectorOf(0, 1, 2, 3, 4, 5)))
           .feed(tg.update.learningRate(), add(feeds, TFloat32.scalarOf(1e-2f)))
           .feed(tg.stepSeed, add(feeds, TInt64.scalarOf(step)))
-          .feed(tg.estimatorQueryIds, add(feeds, Trainer.ints(q[0])))
-          .feed(tg.estimatorQueryMask, add(feeds, Trainer.ints(q[1])))
-          .feed(tg.estimatorCodeIds, add(feeds, Trainer.ints(c[0])))
-          .feed(tg.estimatorCodeMask, add(feeds, Trainer.ints(c[1])));
+          .feed(tg.estimator.queryIds, add(feeds, Trainer.ints(q[0])))
+          .feed(tg.estimator.queryMask, add(feeds, Trainer.ints(q[1])))
+          .feed(tg.estimator.codeIds, add(feeds, Trainer.ints(c[0])))
+          .feed(tg.estimator.codeMask, add(feeds, Trainer.ints(c[1])));
       try (Result res = r.addTarget(tg.update.train()).fetch(tg.loss).fetch(tg.weightStats.min())
           .fetch(tg.weightStats.max()).run()) {
         assertTrue(Float.isFinite(((TFloat32) res.get(0)).getFloat()));
@@ -127,11 +129,11 @@ class FrozenEstimatorTest {
   private static void frozenThroughTraining(ExperimentConfig cfg) {
     try (Graph g = new Graph()) {
       TrainingGraph tg = TrainingGraph.build(g, cfg,
-          new TrainingGraph.Resources(Set.of(0), 4.0, B, estimatorModel()));
-      assertNotNull(tg.estimatorEncoder);
-      Map<String, Variable<?>> frozen = tg.estimatorEncoder.variables();
+          new EstimatorGraph.Resources(Set.of(0), 4.0, B, estimatorModel()));
+      assertNotNull(tg.estimator.encoder);
+      Map<String, Variable<?>> frozen = tg.estimator.encoder.variables();
       assertFalse(frozen.isEmpty());
-      frozen.keySet().forEach(n -> assertTrue(n.startsWith(TrainingGraph.ESTIMATOR_PREFIX), n));
+      frozen.keySet().forEach(n -> assertTrue(n.startsWith(EstimatorGraph.ENCODER_PREFIX), n));
       try (Session s = new Session(g)) {
         s.initialize();
         Map<String, float[]> frozenBefore = values(s, frozen);
@@ -176,10 +178,10 @@ class FrozenEstimatorTest {
   private static float[][] relevance(ExperimentConfig cfg, List<Example> train, Path tokenizer, int[] idx) {
     try (Tokenizer qTok = Tokenizer.load(tokenizer, cfg.model().maxQueryLength());
          Tokenizer cTok = Tokenizer.load(tokenizer, cfg.model().maxCodeLength());
-         Trainer.EstimatorSide side = Trainer.EstimatorSide.prepare(cfg, train, qTok);
          Graph g = new Graph()) {
+      EstimatorData side = EstimatorData.prepare(cfg, train);
       TrainingGraph tg = TrainingGraph.build(g, cfg,
-          new TrainingGraph.Resources(Trainer.specialIds(qTok), 4.0, train.size(), side.model));
+          new EstimatorGraph.Resources(Trainer.specialIds(qTok), 4.0, train.size(), side.model()));
       TokenizedBatch q = TokenizedCorpus.of(train, Example::query, qTok).batch(idx);
       TokenizedBatch c = TokenizedCorpus.of(train, Example::code, cTok).batch(idx);
       List<Tensor> feeds = new ArrayList<>();
@@ -189,18 +191,8 @@ class FrozenEstimatorTest {
             .feed(tg.queryMask, add(feeds, Trainer.ints(q.mask())))
             .feed(tg.codeIds, add(feeds, Trainer.ints(c.ids()))).feed(tg.codeMask, add(feeds, Trainer.ints(c.mask())))
             .feed(tg.exampleIndex, add(feeds, TInt32.vectorOf(idx)));
-        if (tg.cache != null) {
-          tg.cache.load(s, side.tables);
-        } else {
-          PretrainedCheckpoint.restore(s, tg.tf(), tg.estimatorEncoder.variables(),
-              InferenceModel.variablesPrefix(side.dir), TrainingGraph.ESTIMATOR_PREFIX);
-          TokenizedBatch eq = side.queries.batch(idx);
-          TokenizedBatch ec = side.codes.batch(idx);
-          r.feed(tg.estimatorQueryIds, add(feeds, Trainer.ints(eq.ids())))
-              .feed(tg.estimatorQueryMask, add(feeds, Trainer.ints(eq.mask())))
-              .feed(tg.estimatorCodeIds, add(feeds, Trainer.ints(ec.ids())))
-              .feed(tg.estimatorCodeMask, add(feeds, Trainer.ints(ec.mask())));
-        }
+        tg.estimator.restore(s, tg.tf(), side, message -> { });
+        tg.estimator.feed(r, idx, side, feeds);
         try (Result res = r.fetch(tg.relevance).run()) {
           float[][] rel = new float[idx.length][idx.length];
           StdArrays.copyFrom((TFloat32) res.get(0), rel);

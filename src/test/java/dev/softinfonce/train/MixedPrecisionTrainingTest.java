@@ -3,6 +3,7 @@ package dev.softinfonce.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.softinfonce.estimator.EstimatorGraph;
 import dev.softinfonce.bench.StepRunner;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.Precision;
@@ -68,7 +69,7 @@ class MixedPrecisionTrainingTest {
         TInt32 qi = TInt32.tensorOf(StdArrays.ndCopyOf(q[0])); TInt32 qm = TInt32.tensorOf(StdArrays.ndCopyOf(q[1]));
         TInt32 ci = TInt32.tensorOf(StdArrays.ndCopyOf(c[0])); TInt32 cm = TInt32.tensorOf(StdArrays.ndCopyOf(c[1]));
         TBool sc = TBool.tensorOf(StdArrays.ndCopyOf(same))) {
-      TrainingGraph tg = TrainingGraph.build(g, cfg, new TrainingGraph.Resources(Set.of(0), Double.NaN, 0, null));
+      TrainingGraph tg = TrainingGraph.build(g, cfg, new EstimatorGraph.Resources(Set.of(0), Double.NaN, 0, null));
       List<String> names = new ArrayList<>();
       List<Output<?>> xs = new ArrayList<>();
       for (Map.Entry<String, Variable<?>> e : tg.trainableVariables().entrySet()) {

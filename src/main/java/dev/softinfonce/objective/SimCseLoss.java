@@ -1,36 +1,45 @@
-package dev.softinfonce.estimator;
+package dev.softinfonce.objective;
 
-import java.util.Objects;
+import dev.softinfonce.nn.L2Normalize;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceMax;
 import org.tensorflow.op.linalg.MatMul;
-import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TFloating;
 
 /**
- * Unsupervised SimCSE objective (Gao, Yao, Chen 2021, arXiv 2104.08821), used to train the SimCSE
- * estimator's sentence encoder on the training docstrings (paper §3.2; reference {@code nl_simcse.py}).
+ * Unsupervised SimCSE loss (Gao, Yao, Chen 2021), which trains the SimCSE estimator's sentence encoder
+ * on the training docstrings ({@code objective.name: simcse}, built by {@code train.SimCseTrainingGraph}).
+ * Unlike the other objectives it does not score queries against code: its two inputs are two dropout
+ * views of the same docstrings, and it sees embeddings, not a score matrix.
  *
  * <h2>Formula</h2>
  * The same batch is encoded twice with dropout on, giving views {@code z1, z2 [B, D]}; with
- * {@code ẑ = z/‖z‖} and temperature τ (0.07 in the reference):
+ * {@code ẑ = z/‖z‖} (rows) and temperature τ ({@code objective.t}; 0.07 in the reference):
  * <pre>
- *   L = −(1/B) Σ_i log( exp(ẑ1_i·ẑ2_i / τ) / Σ_j exp(ẑ1_i·ẑ2_j / τ) )
+ *   l_ij = ẑ1_i·ẑ2_j / τ                                           [B,B] logits
+ *   L    = −(1/B) Σ_i log( exp(l_ii) / Σ_j exp(l_ij) )  =  (1/B) Σ_i [ logsumexp_j(l_ij) − l_ii ]
  * </pre>
  * i.e. in-batch cross-entropy over cosine/τ logits where the positive of row i is its own second view.
- * The two views differ only by dropout, so the encoder must be in training mode and draw independent
- * masks on each call.
+ * It is InfoNCE (Eq. 1) with cosine/τ scores, applied to docstring–docstring pairs instead of
+ * query–code. The two views differ only by dropout, so the encoder must be in training mode and draw
+ * independent masks on each call. The estimator ({@code estimator.SimCseEstimator}) later uses the
+ * trained encoder frozen, without dropout.
  *
- * <h2>Example</h2>
- * {@code z1 = z2 = [[1,0],[0,1]]}, τ = 0.07: logits {@code [[14.29, 0],[0, 14.29]]},
- * {@code L = log(1 + e^{−14.29}) ≈ 6.2e−7}. With {@code z2 = [[0,1],[1,0]]} (views swapped)
- * {@code L = 14.29 + log(1 + e^{−14.29}) ≈ 14.286}.
+ * <h2>Reference</h2>
+ * Gao, Yao, Chen, "SimCSE: Simple Contrastive Learning of Sentence Embeddings", EMNLP 2021,
+ * arXiv 2104.08821, Eq. 1; Li et al., "Rethinking Negative Pairs in Code Search", EMNLP 2023, §3.2
+ * (reference code {@code nl_simcse.py}).
  *
- * <h2>Relations</h2>
- * The same form as InfoNCE with cosine/τ, applied to docstring–docstring pairs instead of query–code.
- * The estimator ({@link SimCseEstimator}) later uses the trained encoder frozen, without dropout.
+ * <h2>Worked example (B = 2, τ = 0.5)</h2>
+ * <pre>
+ *   z1 = [[1, 0], [0, 1]]      z2 = [[2, 0], [1, 1]]   →  ẑ2 = [[1, 0], [1/√2, 1/√2]]
+ *   cos = [[1, 1/√2], [0, 1/√2]]                       →  l = [[2, √2], [0, √2]]
+ *   row 0: log(e² + e^√2) − 2 = log(1 + e^(√2 − 2)) = 0.4425476
+ *   row 1: log(1 + e^√2) − √2 = log(1 + e^(−√2))    = 0.2176217
+ *   L = (0.4425476 + 0.2176217) / 2 = 0.3300847
+ * </pre>
  */
 public final class SimCseLoss {
   /** τ of the reference {@code nl_simcse.py}. */
@@ -75,8 +84,8 @@ public final class SimCseLoss {
    */
   public <T extends TFloating> Operand<T> logits(Ops tf, Operand<T> z1, Operand<T> z2) {
     Ops s = tf.withSubScope("simcse_logits");
-    Operand<T> a = Embeddings.l2Normalize(s, z1);                          // [B, D]
-    Operand<T> b = Embeddings.l2Normalize(s, z2);                          // [B, D]
+    Operand<T> a = L2Normalize.rows(s, z1);                               // [B, D]
+    Operand<T> b = L2Normalize.rows(s, z2);                               // [B, D]
     return s.math.div(s.linalg.matMul(a, b, MatMul.transposeB(true)),      // [B, B]
         s.dtypes.cast(s.constant(temperature), z1.type()));
   }
@@ -102,20 +111,5 @@ public final class SimCseLoss {
     Operand<T> positive = s.reduceSum(s.math.mul(logits, labels), rowAxis); // [B] logits[i][i]
     Operand<T> perRow = s.math.sub(logSumExp, positive);                  // [B]
     return tf.withName("simcse_loss").math.mean(perRow, s.constant(0));
-  }
-
-  /**
-   * Encodes the batch twice with {@code trainingEncoder} (dropout on; each call must draw fresh
-   * dropout masks) and returns {@link #loss(Ops, Operand, Operand)} of the two views.
-   *
-   * @param ids docstring ids {@code [B, L]}
-   * @param mask {@code [B, L]}
-   */
-  public Operand<TFloat32> loss(Ops tf, TextEncoder trainingEncoder, Operand<TInt32> ids,
-      Operand<TInt32> mask) {
-    Objects.requireNonNull(trainingEncoder, "trainingEncoder");
-    Operand<TFloat32> z1 = trainingEncoder.encode(ids, mask);             // [B, D]
-    Operand<TFloat32> z2 = trainingEncoder.encode(ids, mask);             // [B, D], other dropout
-    return loss(tf, z1, z2);
   }
 }

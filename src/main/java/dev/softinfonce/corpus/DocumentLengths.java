@@ -1,4 +1,4 @@
-package dev.softinfonce.estimator;
+package dev.softinfonce.corpus;
 
 import java.util.Objects;
 import java.util.Set;
@@ -7,7 +7,7 @@ import java.util.Set;
  * Accumulates the BM25 average document length {@code avgdl} over the training set: the mean number of
  * term tokens (mask on, not a special token) per document. Feed it the tokenised training docstrings
  * (or code, for {@code estimator.field: code}) batch by batch, then pass {@link #average()} to
- * {@link Bm25Estimator}.
+ * {@code estimator.Bm25Estimator}.
  *
  * <p>Deviation from the reference code, which averaged token counts <em>including</em> {@code <s>} and
  * {@code </s>} while its per-document {@code dl} excluded them: here both exclude special tokens, so

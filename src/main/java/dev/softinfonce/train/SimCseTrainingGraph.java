@@ -1,0 +1,133 @@
+package dev.softinfonce.train;
+
+import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.corpus.PreparedCorpus;
+import dev.softinfonce.estimator.EstimatorData;
+import dev.softinfonce.estimator.RelevanceEstimator;
+import dev.softinfonce.model.DualEncoder;
+import dev.softinfonce.nn.Dropout;
+import dev.softinfonce.objective.SimCseLoss;
+import dev.softinfonce.objective.WeightStats;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The training graph of {@code objective.name: simcse}: unsupervised SimCSE on the training docstrings,
+ * which trains the SimCSE estimator's sentence encoder (paper §3.2).
+ *
+ * <pre>
+ * query ids/mask [B,L] ─► query tower (dropout draw 1) ─► z1 [B,D] ─┐
+ *                      └► query tower (dropout draw 2) ─► z2 [B,D] ─┴► scores cos(z1_i, z2_j)/t [B,B]
+ *                                                                     ─► {@link SimCseLoss} ─► AdamW (fed lr)
+ * </pre>
+ *
+ * Code is not read and there is no estimator: every negative weighs 1. The two views differ only in
+ * their dropout masks: each {@code encodeQuery} call creates new dropout sites, and a site's mask is
+ * keyed by (step, seed, site), so a step's randomness depends only on (seed, step) and a resumed run
+ * reproduces an uninterrupted one. Validation is {@link SimCseValidation}. Builds graph only; runs nothing.
+ */
+public final class SimCseTrainingGraph implements StepGraph {
+  private final Ops tf;
+  private final ExperimentConfig cfg;
+  /** The training docstrings' ids and mask [B, L]. */
+  public final Placeholder<TInt32> queryIds;
+  public final Placeholder<TInt32> queryMask;
+  public final Operand<TInt64> stepSeed;
+  public final DualEncoder encoder;
+  /** The two dropout views [B, D] of the docstrings. */
+  public final Operand<TFloat32> view1;
+  public final Operand<TFloat32> view2;
+  /** [B, B] {@link SimCseLoss#logits}: cos(z1_i, z2_j) / t. */
+  public final Operand<TFloat32> scores;
+  /** [] */
+  public final Operand<TFloat32> loss;
+  public final WeightStats<TFloat32> weightStats;
+  public final AdamW.Update update;
+
+  private SimCseTrainingGraph(Graph graph, ExperimentConfig cfg) {
+    this.cfg = cfg;
+    this.tf = Ops.create(graph);
+    queryIds = tf.withName("query_input_ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
+    queryMask = tf.withName("query_attention_mask").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
+    stepSeed = Dropout.stepSeed(tf);
+    encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed(), "", cfg.train().precision());
+    SimCseLoss simcse = new SimCseLoss(cfg.objective().t());
+    // Each call adds new dropout sites (Dropout counts them), so the two views draw different masks.
+    view1 = encoder.encodeQuery(queryIds, queryMask); // [B, D]
+    view2 = encoder.encodeQuery(queryIds, queryMask); // [B, D]
+    scores = simcse.logits(tf, view1, view2); // [B, B] cos / t
+    loss = simcse.lossFromLogits(tf, scores); // []
+    // SimCSE weighs every negative 1 (nothing clamped); logged like any other run.
+    // Four distinct ops: a session run may not fetch one output twice.
+    weightStats = new WeightStats<>(tf.constant(1f), tf.constant(1f), tf.constant(1f), tf.constant(0f));
+    update = AdamW.builder().config(cfg.train())
+        .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build().minimize(tf, loss);
+  }
+
+  /** Builds the SimCSE training graph of {@code cfg} ({@code objective.name: simcse}) into {@code graph}. */
+  public static SimCseTrainingGraph build(Graph graph, ExperimentConfig cfg) {
+    if (!TrainingGraph.simcse(cfg)) {
+      throw new IllegalArgumentException("SimCseTrainingGraph needs objective.name: simcse, got "
+          + cfg.objective().name().name().toLowerCase());
+    }
+    return new SimCseTrainingGraph(graph, cfg);
+  }
+
+  @Override
+  public Ops tf() {
+    return tf;
+  }
+
+  @Override
+  public ExperimentConfig config() {
+    return cfg;
+  }
+
+  @Override
+  public Operand<TFloat32> loss() {
+    return loss;
+  }
+
+  @Override
+  public WeightStats<TFloat32> weightStats() {
+    return weightStats;
+  }
+
+  @Override
+  public AdamW.Update update() {
+    return update;
+  }
+
+  @Override
+  public Operand<TInt64> stepSeed() {
+    return stepSeed;
+  }
+
+  @Override
+  public Map<String, Variable<?>> trainableVariables() {
+    return encoder.variables();
+  }
+
+  /** Feeds the batch's docstrings (the query tower's tokens); code is not read. */
+  @Override
+  public void feed(Session.Runner r, PreparedCorpus.Batch batch, EstimatorData estimator, List<Tensor> open) {
+    r.feed(queryIds, Trainer.keep(open, Trainer.ints(batch.query().ids())))
+        .feed(queryMask, Trainer.keep(open, Trainer.ints(batch.query().mask())));
+  }
+
+  /** Nothing frozen. */
+  @Override
+  public void restoreFrozen(Session s, EstimatorData estimator, Consumer<String> out) {}
+}
