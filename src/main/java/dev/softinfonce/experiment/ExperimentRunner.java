@@ -87,11 +87,6 @@ public final class ExperimentRunner {
   public record Outcome(ResultTable table, List<RunResult> runs, List<RunResult> baselines, RunResult exported,
       Path exportDir, Path markdown, Path csv, Path perSeedCsv, int trained, int skipped, double seconds) {
 
-    /** The seed-independent row called {@code name} ({@code bm25}, {@code zero-shot}), or null. */
-    public RunResult baseline(String name) {
-      return baselines.stream().filter(b -> b.row().equals(name)).findFirst().orElse(null);
-    }
-
     /** What a command prints at the end: the table, the test set, the export and the wall time. */
     public String report() {
       StringBuilder sb = new StringBuilder(TableWriter.markdown(table)).append('\n');
