@@ -48,7 +48,7 @@ final class QuickstartCommand implements Callable<Integer> {
     if (outputDir != null) {
       spec = spec.withOutputDir(outputDir);
     }
-    ExperimentRunner.Outcome o = new ExperimentRunner(spec, System.out::println).run();
+    ExperimentRunner.Outcome o = new ExperimentRunner(spec, Output.progress()).run();
     System.out.println();
     System.out.print(o.report());
     if (o.exportDir() != null) {

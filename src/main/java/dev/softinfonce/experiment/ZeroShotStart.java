@@ -30,7 +30,7 @@ final class ZeroShotStart {
     ExperimentConfig own = resolved.toBuilder().set("model.init_from", null).build();
     try {
       Files.createDirectories(dir);
-      AtomicFiles.writeString(dir.resolve("config.yaml"), own.toYaml());
+      AtomicFiles.writeString(dir.resolve("config.yaml"), own.toYaml(dir)); // paths relative to the folder
       AtomicFiles.copy(InferenceModel.findTokenizer(start), dir.resolve("tokenizer.json"));
       Path vars = Files.createDirectories(dir.resolve("variables"));
       Path prefix = InferenceModel.variablesPrefix(start);
