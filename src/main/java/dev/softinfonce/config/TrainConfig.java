@@ -1,6 +1,9 @@
 package dev.softinfonce.config;
 
-/** The training loop: AdamW with a fed learning rate, schedule, clipping, checkpoints and logging. */
+/**
+ * The training loop: AdamW with a fed learning rate, schedule, clipping, checkpoints and logging.
+ * {@code gradCache} is the subsection {@code train.grad_cache} ({@link GradCacheConfig}).
+ */
 public record TrainConfig(
     @Field(value = "runs/default", help = "run directory: checkpoints, metrics.jsonl, events", path = true) String outputDir,
     @Field(value = "1234", help = "seed for init, dropout and shuffling") long seed,
@@ -22,7 +25,8 @@ public record TrainConfig(
     @Field(value = "2", min = 1, help = "TF intra-op threads") int threads,
     @Field(value = "fp32", help = "fp32 | bf16 (mixed: bf16 matmuls, fp32 variables, AdamW, loss, checkpoints)")
         Precision precision,
-    @Field(value = "true", help = "show a terminal progress bar") boolean progress) {
+    @Field(value = "true", help = "show a terminal progress bar") boolean progress,
+    GradCacheConfig gradCache) {
 
   /** Learning-rate decay after warm-up. */
   public enum Schedule { CONSTANT, LINEAR, COSINE }

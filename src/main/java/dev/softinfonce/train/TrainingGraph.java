@@ -65,6 +65,8 @@ public final class TrainingGraph implements StepGraph {
   public final Operand<TFloat32> loss; // []
   public final WeightStats<TFloat32> weightStats;
   public final AdamW.Update update;
+  /** With {@code train.grad_cache}: the runs of a step ({@link GradCacheStep}); null otherwise. */
+  public final GradCache.Plan gradCache;
   /**
    * Validation in the training session: ids and mask {@code [N, L]} of valid queries or pool code,
    * encoded by the trainee without dropout ({@link DualEncoder#withoutDropout}), which reads the same
@@ -91,9 +93,13 @@ public final class TrainingGraph implements StepGraph {
     stepSeed = Dropout.stepSeed(tf);
 
     encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed(), "", cfg.train().precision());
-    Operand<TFloat32> q = encoder.encodeQuery(queryIds, queryMask); // [B, D]
-    Operand<TFloat32> c = encoder.encodeCode(codeIds, codeMask); // [B, D]
-    scores = encoder.scores(q, c); // [B, B]
+    // train.grad_cache: the towers encode one chunk of rows at a time, the objective reads the whole
+    // batch's embeddings from placeholders (GradCache); otherwise the towers encode the whole batch.
+    GradCache cache = GradCache.of(tf, cfg.train().gradCache());
+    List<Operand<TFloat32>> e = cache.encode(rows -> List.of(
+        encoder.encodeQuery(rows.apply(queryIds), rows.apply(queryMask)), // [B, D]
+        encoder.encodeCode(rows.apply(codeIds), rows.apply(codeMask)))); // [B, D]
+    scores = encoder.scores(e.get(0), e.get(1)); // [B, B]
 
     estimator = EstimatorGraph.build(tf, cfg, res,
         new EstimatorGraph.TraineeInputs(queryIds, queryMask, codeIds, codeMask, exampleIndex, scores));
@@ -108,8 +114,9 @@ public final class TrainingGraph implements StepGraph {
     validationMask = ids("validation_attention_mask");
     validationQuery = inference.encodeQuery(validationIds, validationMask); // [N, D]
     validationCode = inference.encodeCode(validationIds, validationMask); // [N, D]
-    update = AdamW.builder().config(cfg.train())
-        .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build().minimize(tf, loss);
+    update = cache.minimize(loss, AdamW.builder().config(cfg.train())
+        .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build());
+    gradCache = cache.plan();
   }
 
   private Placeholder<TInt32> ids(String name) {
@@ -153,6 +160,11 @@ public final class TrainingGraph implements StepGraph {
   @Override
   public AdamW.Update update() {
     return update;
+  }
+
+  @Override
+  public GradCache.Plan gradCache() {
+    return gradCache;
   }
 
   @Override
