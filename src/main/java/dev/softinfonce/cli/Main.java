@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         ModelCommand.class,
         ObjectiveCommand.class,
         TrainCommand.class,
+        WorkerCommand.class,
         EvalCommand.class,
         ExportCommand.class,
         IndexCommand.class,

@@ -3,6 +3,7 @@ package dev.softinfonce.train;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ObjectiveConfig;
 import dev.softinfonce.corpus.PreparedCorpus;
+import dev.softinfonce.distributed.Shards;
 import dev.softinfonce.estimator.EstimatorData;
 import dev.softinfonce.estimator.EstimatorGraph;
 import dev.softinfonce.estimator.RelevanceEstimator;
@@ -43,7 +44,8 @@ import org.tensorflow.types.TInt64;
  * has its own builder, {@link SimCseTrainingGraph}.
  *
  * <p>Dropout masks are keyed by the fed {@link Dropout#STEP_SEED}, so a step's randomness depends only
- * on (seed, step): resuming reproduces an uninterrupted run. Builds graph only; runs nothing.
+ * on (seed, step): resuming reproduces an uninterrupted run. On a cluster the towers run per shard on
+ * the workers ({@link Shards}). Builds graph only; runs nothing.
  */
 public final class TrainingGraph implements StepGraph {
   private final Graph graph;
@@ -75,13 +77,13 @@ public final class TrainingGraph implements StepGraph {
   public final Operand<TFloat32> validationQuery; // [N, D]
   public final Operand<TFloat32> validationCode; // [N, D]
 
-  private TrainingGraph(Graph graph, ExperimentConfig cfg, EstimatorGraph.Resources res) {
+  private TrainingGraph(Graph graph, ExperimentConfig cfg, EstimatorGraph.Resources res, Shards shards) {
     if (simcse(cfg)) {
       throw new IllegalArgumentException("objective.name: simcse is built by SimCseTrainingGraph, not TrainingGraph");
     }
     this.graph = graph;
     this.cfg = cfg;
-    this.tf = Ops.create(graph);
+    this.tf = shards == null ? Ops.create(graph) : shards.ops(graph);
     queryIds = ids("query_input_ids");
     queryMask = ids("query_attention_mask");
     codeIds = ids("code_input_ids");
@@ -91,8 +93,10 @@ public final class TrainingGraph implements StepGraph {
     stepSeed = Dropout.stepSeed(tf);
 
     encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed(), "", cfg.train().precision());
-    Operand<TFloat32> q = encoder.encodeQuery(queryIds, queryMask); // [B, D]
-    Operand<TFloat32> c = encoder.encodeCode(codeIds, codeMask); // [B, D]
+    Operand<TFloat32> q = shards == null ? encoder.encodeQuery(queryIds, queryMask) // [B, D]
+        : shards.encode(tf, queryIds, queryMask, encoder::encodeQuery);
+    Operand<TFloat32> c = shards == null ? encoder.encodeCode(codeIds, codeMask) // [B, D]
+        : shards.encode(tf, codeIds, codeMask, encoder::encodeCode);
     scores = encoder.scores(q, c); // [B, B]
 
     estimator = EstimatorGraph.build(tf, cfg, res,
@@ -118,7 +122,15 @@ public final class TrainingGraph implements StepGraph {
 
   /** Builds the training graph of {@code cfg} (a query–code objective) into {@code graph}. */
   public static TrainingGraph build(Graph graph, ExperimentConfig cfg, EstimatorGraph.Resources res) {
-    return new TrainingGraph(graph, cfg, res);
+    return new TrainingGraph(graph, cfg, res, null);
+  }
+
+  /**
+   * The same graph for a cluster: each task encodes its shard of the global batch on its own devices
+   * and the embeddings are gathered on the chief for the objective and estimator ({@link Shards}).
+   */
+  public static TrainingGraph build(Graph graph, ExperimentConfig cfg, EstimatorGraph.Resources res, Shards shards) {
+    return new TrainingGraph(graph, cfg, res, shards);
   }
 
   /** Whether {@code cfg} trains a SimCSE docstring encoder ({@code objective.name: simcse}). */
