@@ -1,6 +1,7 @@
 package dev.softinfonce.cli;
 
-import java.io.UncheckedIOException;
+import static dev.softinfonce.files.FileTrees.deleteTree;
+
 
 import java.io.IOException;
 
@@ -171,14 +172,4 @@ final class ModelCommand implements Runnable {
     }
   }
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try {
-      com.google.common.io.MoreFiles.deleteRecursively(dir, com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
-    }
-  }
 }

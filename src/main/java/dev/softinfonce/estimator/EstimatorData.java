@@ -54,7 +54,7 @@ public record EstimatorData(Path dir, ModelConfig model, TokenizedCorpus queries
     }
     Path tokenizer = InferenceModel.findTokenizer(dir);
     try (Tokenizer q = Tokenizer.load(tokenizer, model.maxQueryLength());
-         Tokenizer c = Tokenizer.load(tokenizer, model.maxCodeLength())) {
+         Tokenizer c = q.withMaxLength(model.maxCodeLength())) {
       return new EstimatorData(dir, model, TokenizedCorpus.of(train, Example::query, q),
           TokenizedCorpus.of(train, Example::code, c), null);
     }

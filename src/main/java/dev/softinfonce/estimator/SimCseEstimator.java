@@ -1,5 +1,6 @@
 package dev.softinfonce.estimator;
 
+import dev.softinfonce.nn.L2Normalize;
 import java.util.Objects;
 import java.util.Set;
 import org.tensorflow.Operand;
@@ -41,11 +42,11 @@ public final class SimCseEstimator implements RelevanceEstimator {
   public Operand<TFloat32> sim(Ops tf, EstimatorInputs in) {
     in.requireAll(this);
     Ops s = tf.withSubScope("simcse");
-    Operand<TFloat32> q = Embeddings.l2Normalize(s,
+    Operand<TFloat32> q = L2Normalize.rows(s,
         encoder.encode(in.queryIds(), in.queryMask()));                    // [B, D]
     Operand<TFloat32> d = in.docstringIds() == in.queryIds() && in.docstringMask() == in.queryMask()
         ? q // the reference's case: one forward pass
-        : Embeddings.l2Normalize(s, encoder.encode(in.docstringIds(), in.docstringMask())); // [B, D]
+        : L2Normalize.rows(s, encoder.encode(in.docstringIds(), in.docstringMask())); // [B, D]
     Operand<TFloat32> cosine = s.linalg.matMul(q, d, MatMul.transposeB(true)); // [B, B]
     return tf.withName("simcse_sim").stopGradient(cosine);
   }

@@ -225,7 +225,7 @@ public final class RetrievalEvaluator {
           List<Integer> qs = queriesByGold.get(id);
           if (qs != null) { // before scoring this chunk, so its codes are counted against the gold
             for (int qi : qs) {
-              st[qi].resolve(dot(q[qi], codes[j]), pos + j);
+              st[qi].resolve(ScoringKernel.dot(q[qi], codes[j]), pos + j);
             }
           }
         }
@@ -274,7 +274,7 @@ public final class RetrievalEvaluator {
         throw new IllegalArgumentException(where(i, sources, offset) + ": embedding has dimension "
             + rawQueries[i].length + ", query 0 has " + dim);
       }
-      if (!finite(rawQueries[i])) {
+      if (!ScoringKernel.finite(rawQueries[i])) {
         throw new IllegalArgumentException(where(i, sources, offset) + ": embedding is not finite (NaN/Inf)");
       }
       q[i] = prepare(rawQueries[i]);
@@ -299,7 +299,7 @@ public final class RetrievalEvaluator {
       throw new IllegalArgumentException("codebase id '" + id + "': embedding has dimension " + c.length
           + ", queries have " + dim);
     }
-    if (!finite(c)) {
+    if (!ScoringKernel.finite(c)) {
       throw new IllegalArgumentException("codebase id '" + id + "': embedding is not finite (NaN/Inf)");
     }
   }
@@ -337,7 +337,7 @@ public final class RetrievalEvaluator {
           float[] cp = prepare(c);
           for (int qi : qs) {
             goldPos[qi] = pos;
-            goldScore[qi] = dot(q[qi], cp);
+            goldScore[qi] = ScoringKernel.dot(q[qi], cp);
           }
         }
       }
@@ -400,12 +400,17 @@ public final class RetrievalEvaluator {
       throws InterruptedException, ExecutionException {
     int blocks = (st.length + 3) / 4;
     IntStream range = pool != null ? IntStream.range(0, blocks).parallel() : IntStream.range(0, blocks);
-    Runnable work = () -> range.forEach(b -> scoreBlock(st, 4 * b, codes, ids, start));
+    Runnable work = () -> range.forEach(b -> ScoringKernel.scoreBlock(st, 4 * b, codes, ids, start));
     if (pool != null) {
       pool.submit(work).get();
     } else {
       work.run();
     }
+  }
+
+  /** The vector used for scoring: itself for dot product, L2-normalised (a copy) for cosine. */
+  private float[] prepare(float[] v) {
+    return similarity == Similarity.DOT ? v : ScoringKernel.unitCopy(v);
   }
 
   /** Per-query outcome from the final states ({@code null} state = skipped, gold not in the pool). */
@@ -439,220 +444,6 @@ public final class RetrievalEvaluator {
           qs.higher, ties, qs.goldScore, rr, List.copyOf(top)));
     }
     return ranks;
-  }
-
-  /** The vector used for scoring: itself for dot product, L2-normalised (a copy) for cosine. */
-  private float[] prepare(float[] v) {
-    if (similarity == Similarity.DOT) {
-      return v;
-    }
-    double n = 0;
-    for (float x : v) {
-      n += (double) x * x;
-    }
-    float inv = n > 0 ? (float) (1.0 / Math.sqrt(n)) : 0f;
-    float[] out = new float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i] * inv;
-    }
-    return out;
-  }
-
-  /**
-   * The canonical score: a dot product with four independent accumulators in a fixed order. Java float
-   * arithmetic is strict IEEE, so the same pair always gets the bit-identical score, whether computed
-   * here or in {@link #scoreBlock} (ties and the gold's self-score depend on that).
-   */
-  static float dot(float[] a, float[] b) {
-    int n = a.length;
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-      s0 += a[i] * b[i];
-      s1 += a[i + 1] * b[i + 1];
-      s2 += a[i + 2] * b[i + 2];
-      s3 += a[i + 3] * b[i + 3];
-    }
-    for (; i < n; i++) {
-      s0 += a[i] * b[i];
-    }
-    return (s0 + s1) + (s2 + s3);
-  }
-
-  /**
-   * Scores queries {@code st[first..first+3]} against every code of a chunk: each code row is loaded
-   * once for four queries (about 2× faster than pairwise), with per pair exactly the operations of
-   * {@link #dot}.
-   */
-  private static void scoreBlock(QueryState[] st, int first, float[][] codes, List<String> ids, long start) {
-    int last = Math.min(st.length, first + 4) - 1;
-    QueryState e0 = st[first];
-    QueryState e1 = st[Math.min(first + 1, last)];
-    QueryState e2 = st[Math.min(first + 2, last)];
-    QueryState e3 = st[Math.min(first + 3, last)];
-    float[] q0 = e0.query;
-    float[] q1 = e1.query;
-    float[] q2 = e2.query;
-    float[] q3 = e3.query;
-    int n = q0.length;
-    for (int j = 0; j < codes.length; j++) {
-      float[] c = codes[j];
-      float a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-      float c0 = 0, c1 = 0, c2 = 0, c3 = 0, d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-      int i = 0;
-      for (; i + 4 <= n; i += 4) {
-        float x0 = c[i], x1 = c[i + 1], x2 = c[i + 2], x3 = c[i + 3];
-        a0 += q0[i] * x0; a1 += q0[i + 1] * x1; a2 += q0[i + 2] * x2; a3 += q0[i + 3] * x3;
-        b0 += q1[i] * x0; b1 += q1[i + 1] * x1; b2 += q1[i + 2] * x2; b3 += q1[i + 3] * x3;
-        c0 += q2[i] * x0; c1 += q2[i + 1] * x1; c2 += q2[i + 2] * x2; c3 += q2[i + 3] * x3;
-        d0 += q3[i] * x0; d1 += q3[i + 1] * x1; d2 += q3[i + 2] * x2; d3 += q3[i + 3] * x3;
-      }
-      for (; i < n; i++) {
-        float x = c[i];
-        a0 += q0[i] * x; b0 += q1[i] * x; c0 += q2[i] * x; d0 += q3[i] * x;
-      }
-      long p = start + j;
-      e0.offer((a0 + a1) + (a2 + a3), p, ids, j);
-      if (first + 1 <= last) {
-        e1.offer((b0 + b1) + (b2 + b3), p, ids, j);
-      }
-      if (first + 2 <= last) {
-        e2.offer((c0 + c1) + (c2 + c3), p, ids, j);
-      }
-      if (first + 3 <= last) {
-        e3.offer((d0 + d1) + (d2 + d3), p, ids, j);
-      }
-    }
-  }
-
-  /**
-   * Everything kept per query while the pool streams by. With the gold's score known (two-pass) that is
-   * O(k); in one-pass mode, until the gold is met, also a min-heap of the best {@code cutoff} scores.
-   */
-  private static final class QueryState {
-    final float[] query;
-    float goldScore;
-    long goldPos;
-    boolean goldKnown;
-    long higher;
-    long tiesBefore;
-    long tiesAfter;
-    final float[] topScore;
-    final String[] topId;
-    int topSize;
-    float[] pre;        // one-pass: min-heap of scores seen before the gold
-    int preSize;
-    boolean beyond;     // one-pass: more than `cutoff` codes scored strictly above the gold
-    boolean tiesUnsure; // one-pass: codes dropped from the full heap may tie with the gold
-
-    QueryState(float[] query, int k) {
-      this.query = query;
-      this.topScore = new float[k];
-      this.topId = new String[k];
-    }
-
-    static QueryState known(float[] query, float goldScore, long goldPos, int k) {
-      QueryState q = new QueryState(query, k);
-      q.goldScore = goldScore;
-      q.goldPos = goldPos;
-      q.goldKnown = true;
-      return q;
-    }
-
-    static QueryState unknown(float[] query, int k, int cutoff) {
-      QueryState q = new QueryState(query, k);
-      q.pre = new float[cutoff];
-      return q;
-    }
-
-    void offer(float s, long p, List<String> ids, int j) {
-      if (!goldKnown) {
-        push(s);
-      } else if (p != goldPos) {
-        if (s > goldScore) {
-          higher++;
-        } else if (s == goldScore) {
-          if (p < goldPos) {
-            tiesBefore++;
-          } else {
-            tiesAfter++;
-          }
-        }
-      }
-      int k = topScore.length;
-      if (topSize < k || s > topScore[topSize - 1]) {
-        int at = Math.min(topSize, k - 1); // shift smaller scores down; equal scores keep pool order
-        while (at > 0 && topScore[at - 1] < s) {
-          topScore[at] = topScore[at - 1];
-          topId[at] = topId[at - 1];
-          at--;
-        }
-        topScore[at] = s;
-        topId[at] = ids.get(j);
-        topSize = Math.min(topSize + 1, k);
-      }
-    }
-
-    /** One-pass: the gold arrives at pool position {@code p} with score {@code g}; settle the heap. */
-    void resolve(float g, long p) {
-      goldScore = g;
-      goldPos = p;
-      goldKnown = true;
-      for (int i = 0; i < preSize; i++) {
-        if (pre[i] > g) {
-          higher++;
-        } else if (pre[i] == g) {
-          tiesBefore++;
-        }
-      }
-      if (preSize == pre.length && preSize > 0) { // full: dropped scores were <= the heap minimum
-        beyond = pre[0] > g;
-        tiesUnsure = pre[0] == g;
-      }
-      pre = null;
-    }
-
-    private void push(float s) {
-      float[] h = pre;
-      if (h.length == 0) {
-        return;
-      }
-      if (preSize < h.length) { // sift up
-        int i = preSize++;
-        while (i > 0 && h[(i - 1) / 2] > s) {
-          h[i] = h[(i - 1) / 2];
-          i = (i - 1) / 2;
-        }
-        h[i] = s;
-      } else if (s > h[0]) {    // replace the minimum, sift down
-        int i = 0;
-        int n = preSize;
-        while (true) {
-          int c = 2 * i + 1;
-          if (c >= n) {
-            break;
-          }
-          if (c + 1 < n && h[c + 1] < h[c]) {
-            c++;
-          }
-          if (h[c] >= s) {
-            break;
-          }
-          h[i] = h[c];
-          i = c;
-        }
-        h[i] = s;
-      }
-    }
-  }
-
-  private static boolean finite(float[] v) {
-    for (float x : v) {
-      if (!Float.isFinite(x)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String where(int i, List<String> sources, int offset) {

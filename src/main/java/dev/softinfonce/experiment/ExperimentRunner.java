@@ -1,5 +1,6 @@
 package dev.softinfonce.experiment;
 
+import dev.softinfonce.files.AtomicFiles;
 import dev.softinfonce.corpus.CorpusTokenizer;
 import dev.softinfonce.text.TokenizerTrainer;
 import dev.softinfonce.config.ConfigParser;
@@ -405,12 +406,6 @@ public final class ExperimentRunner {
   }
 
   private static void write(Path file, String text) {
-    try {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(tmp, text);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    AtomicFiles.writeString(file, text);
   }
 }

@@ -1,14 +1,13 @@
 package dev.softinfonce.experiment;
 
+import dev.softinfonce.files.AtomicFiles;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.softinfonce.eval.RetrievalResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The saved outcome of one finished run of an experiment (a row at a seed, a prerequisite, or the BM25
@@ -32,14 +31,7 @@ public record RunResult(String row, long seed, String checkpoint, RetrievalResul
 
   /** Writes atomically (temp file, then rename), so a kill never leaves a half result that counts. */
   public void write(Path file) {
-    try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      JSON.writeValue(tmp.toFile(), this);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    AtomicFiles.write(file, tmp -> JSON.writeValue(tmp.toFile(), this));
   }
 
   public static RunResult read(Path file) {

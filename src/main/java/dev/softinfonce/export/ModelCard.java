@@ -2,6 +2,7 @@ package dev.softinfonce.export;
 
 import static dev.softinfonce.export.ServingContract.*;
 
+import dev.softinfonce.files.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,7 +16,6 @@ import dev.softinfonce.text.Tokenizer;
 import dev.softinfonce.train.Checkpoints;
 import dev.softinfonce.train.TrainState;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,14 +56,7 @@ public final class ModelCard {
     rec.put("queries_file", PortablePath.of(queriesFile));
     rec.put("metrics", m);
     Path file = checkpointDir.resolve(EVAL_PREFIX + split.replaceAll("[^A-Za-z0-9_.-]", "_") + ".json");
-    try {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, JSON.writeValueAsBytes(rec));
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
+    AtomicFiles.write(file, tmp -> Files.write(tmp, JSON.writeValueAsBytes(rec)));
   }
 
   /** The card's Markdown for an export of {@code ck} as {@code modelName} version {@code version}. */

@@ -5,7 +5,7 @@ import static dev.softinfonce.export.ServingContract.*;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
 import dev.softinfonce.config.Precision;
-import dev.softinfonce.model.DualEncoder;
+import dev.softinfonce.model.Similarity;
 import dev.softinfonce.model.PretrainedCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -154,15 +154,10 @@ public final class SavedModelExporter {
 
   private static ServingInfo servingInfo(CheckpointDir ck, Session s, InferenceGraph graph) {
     ModelConfig m = ck.config().model();
-    double scale = 1.0 / m.temperature();
-    if (m.learnTemperature()) {
-      try (Result r = s.runner().fetch(graph.encoder().variables().get(DualEncoder.LOGIT_SCALE)).run()) {
-        scale = Math.exp(((TFloat32) r.get(0)).getFloat());
-      }
-    }
+    Similarity similarity = graph.encoder().similarity();
     return new ServingInfo(ServingInfo.FORMAT_VERSION, m.hiddenSize(), m.maxQueryLength(), m.maxCodeLength(),
-        m.padTokenId(), m.pooling().name().toLowerCase(java.util.Locale.ROOT), m.normalize(),
-        m.normalize() ? "cosine" : "dot", m.temperature(), scale,
+        m.padTokenId(), m.pooling().name().toLowerCase(java.util.Locale.ROOT), similarity.cosine(),
+        similarity.name(), similarity.temperature(), similarity.scale(s, graph.encoder()),
         ck.config().data().codeField().name().toLowerCase(java.util.Locale.ROOT),
         PortablePath.of(ck.dir().toAbsolutePath().normalize().toString()));
   }

@@ -1,13 +1,14 @@
 package dev.softinfonce.javacorpus;
 
+import dev.softinfonce.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -203,8 +204,8 @@ public final class JavaCorpusBuilder {
           writeJsonl(outDir.resolve(split.key() + "_codebase.jsonl"), codebases.get(split));
         }
       }
-      writeAtomically(outDir.resolve(MANIFEST), manifest.toJson());
-    } catch (IOException e) {
+      AtomicFiles.writeString(outDir.resolve(MANIFEST), manifest.toJson());
+    } catch (IOException | UncheckedIOException e) {
       throw new CorpusBuildException("cannot write the corpus to " + outDir + ": " + e.getMessage(), e);
     }
     return manifest;
@@ -257,20 +258,14 @@ public final class JavaCorpusBuilder {
     return new Parsed(library, split, kept, urls, files.size(), unparsed, found, early);
   }
 
-  private static void writeJsonl(Path file, List<CodeSearchNetRecord> records) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      for (CodeSearchNetRecord r : records) {
-        w.write(JSONL.writeValueAsString(r));
-        w.write('\n');
+  private static void writeJsonl(Path file, List<CodeSearchNetRecord> records) {
+    AtomicFiles.write(file, tmp -> {
+      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        for (CodeSearchNetRecord r : records) {
+          w.write(JSONL.writeValueAsString(r));
+          w.write('\n');
+        }
       }
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    });
   }
 }

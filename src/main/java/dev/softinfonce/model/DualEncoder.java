@@ -2,11 +2,11 @@ package dev.softinfonce.model;
 
 import dev.softinfonce.config.ModelConfig;
 import dev.softinfonce.config.Precision;
+import dev.softinfonce.nn.L2Normalize;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
-import org.tensorflow.framework.op.FrameworkOps;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.linalg.MatMul;
@@ -114,7 +114,7 @@ public final class DualEncoder {
     return maybeNormalize(codeTower.encode(ids, mask));
   }
 
-  /** {@code q [B, D]}, {@code c [C, D]} → {@code [B, C]} = q·cᵀ / τ. */
+  /** {@code q [B, D]}, {@code c [C, D]} → {@code [B, C]} = q·cᵀ / τ (or × exp(logit_scale)): {@link Similarity}. */
   public Operand<TFloat32> scores(Operand<TFloat32> q, Operand<TFloat32> c) {
     Operand<TFloat32> s = tf.linalg.matMul(q, c, MatMul.transposeB(true)); // [B, C]
     if (logitScale != null) {
@@ -130,7 +130,12 @@ public final class DualEncoder {
     if (!cfg.normalize()) {
       return e;
     }
-    return FrameworkOps.create(tf).math.l2Normalize(e, new int[] {1}); // [B, D], unit rows
+    return L2Normalize.rows(tf, e); // [B, D], unit rows
+  }
+
+  /** This model's similarity head ({@link #scores} builds it), as export, index and eval read it. */
+  public Similarity similarity() {
+    return Similarity.of(cfg);
   }
 
   /** Every trainable variable (towers, then {@code logit_scale}), full name → variable, in creation order. */

@@ -63,7 +63,7 @@ public final class InferenceModel implements TextEmbedder {
       s = new Session(graph, sessionConfig(threads));
       PretrainedCheckpoint.restore(s, tf, enc.variables(), variablesPrefix(dir), "");
       q = Tokenizer.load(tokenizerFile, cfg.maxQueryLength());
-      c = Tokenizer.load(tokenizerFile, cfg.maxCodeLength());
+      c = q.withMaxLength(cfg.maxCodeLength()); // one native tokenizer for both towers
     } catch (RuntimeException e) {
       // Session before graph: Graph.close waits for every session on it to close, forever.
       closeAll(c, q, s);

@@ -1,9 +1,9 @@
 package dev.softinfonce.objective;
 
 import dev.softinfonce.config.ObjectiveConfig;
+import dev.softinfonce.nn.L2Normalize;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.family.TFloating;
 
@@ -14,9 +14,6 @@ import org.tensorflow.types.family.TFloating;
  * the encoder's own scores.
  */
 public final class ScoreMatrix {
-  /** Floor of a squared norm before rsqrt, so a zero embedding gives 0 scores instead of NaN. */
-  static final double NORM_EPS = 1e-12;
-
   private ScoreMatrix() {}
 
   /**
@@ -27,16 +24,9 @@ public final class ScoreMatrix {
   public static <T extends TFloating> Operand<T> scores(Ops tf, Operand<T> queries, Operand<T> codes,
       ObjectiveConfig.Similarity similarity) {
     if (similarity == ObjectiveConfig.Similarity.COSINE) {
-      queries = normalize(tf, queries);
-      codes = normalize(tf, codes);
+      queries = L2Normalize.rows(tf, queries); // [B,D]
+      codes = L2Normalize.rows(tf, codes); // [C,D]
     }
     return tf.linalg.matMul(queries, codes, MatMul.transposeB(true)); // [B,C]
-  }
-
-  /** Rows scaled to unit L2 norm. [B,D] */
-  private static <T extends TFloating> Operand<T> normalize(Ops tf, Operand<T> x) {
-    Operand<T> sq = tf.reduceSum(tf.math.square(x), tf.constant(1), ReduceSum.keepDims(true)); // [B,1]
-    Operand<T> inv = tf.math.rsqrt(tf.math.maximum(sq, tf.constant(x.type(), NORM_EPS))); // [B,1]
-    return tf.math.mul(x, inv); // [B,D]
   }
 }

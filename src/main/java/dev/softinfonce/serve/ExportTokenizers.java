@@ -7,6 +7,9 @@ import static dev.softinfonce.export.ServingContract.TOKENIZER;
 import dev.softinfonce.data.CodeTokens;
 import dev.softinfonce.export.ExportException;
 import dev.softinfonce.export.ServingInfo;
+import dev.softinfonce.text.EncodedBatch;
+import dev.softinfonce.text.Tokenizer;
+import dev.softinfonce.text.TokenizerException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,10 +22,10 @@ import java.util.List;
 public final class ExportTokenizers implements AutoCloseable {
   private final Path versionDir;
   private final ServingInfo info;
-  private final ServingTokenizer query;
-  private final ServingTokenizer code;
+  private final Tokenizer query;
+  private final Tokenizer code;
 
-  private ExportTokenizers(Path versionDir, ServingInfo info, ServingTokenizer query, ServingTokenizer code) {
+  private ExportTokenizers(Path versionDir, ServingInfo info, Tokenizer query, Tokenizer code) {
     this.versionDir = versionDir;
     this.info = info;
     this.query = query;
@@ -39,13 +42,19 @@ public final class ExportTokenizers implements AutoCloseable {
     } catch (ExportException e) {
       throw new SearchException(e.getMessage(), e);
     }
-    ServingTokenizer q = new ServingTokenizer(assets.resolve(TOKENIZER), info.maxQueryLength(), info.padTokenId());
+    Tokenizer q = queryTokenizer(assets.resolve(TOKENIZER), info);
+    return new ExportTokenizers(dir, info, q, q.withMaxLength(info.maxCodeLength()));
+  }
+
+  /**
+   * The export's tokenizer at {@code max_query_length}, padding with the model's pad id; its code view is
+   * {@code withMaxLength(info.maxCodeLength())} (one native handle for both).
+   */
+  static Tokenizer queryTokenizer(Path tokenizerJson, ServingInfo info) {
     try {
-      return new ExportTokenizers(dir, info, q,
-          new ServingTokenizer(assets.resolve(TOKENIZER), info.maxCodeLength(), info.padTokenId()));
-    } catch (RuntimeException e) {
-      q.close();
-      throw e;
+      return Tokenizer.builder(tokenizerJson).maxLength(info.maxQueryLength()).padId(info.padTokenId()).build();
+    } catch (TokenizerException e) {
+      throw new SearchException(e.getMessage() + " (an export ships its tokenizer in assets.extra/)", e);
     }
   }
 
@@ -58,13 +67,13 @@ public final class ExportTokenizers implements AutoCloseable {
   }
 
   /** Query ids and masks, truncated to {@code max_query_length}. */
-  public ServingTokenizer.Tokens queries(List<String> texts) {
-    return query.encode(texts);
+  public EncodedBatch queries(List<String> texts) {
+    return query.encodeReporting(texts);
   }
 
   /** Code ids and masks from raw code (pre-processed as in training), truncated to {@code max_code_length}. */
-  public ServingTokenizer.Tokens codes(List<String> rawCode) {
-    return code.encode(rawCode.stream().map(c -> trainedCodeText(info, c)).toList());
+  public EncodedBatch codes(List<String> rawCode) {
+    return code.encodeReporting(rawCode.stream().map(c -> trainedCodeText(info, c)).toList());
   }
 
   /** The version folder whose assets these are. */

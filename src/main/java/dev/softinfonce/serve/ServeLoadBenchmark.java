@@ -2,6 +2,7 @@ package dev.softinfonce.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softinfonce.bench.Stats;
+import dev.softinfonce.text.EncodedBatch;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,7 +74,7 @@ public final class ServeLoadBenchmark {
     List<String> predictBodies = new ArrayList<>();
     try (ExportTokenizers tok = ExportTokenizers.open(export)) {
       for (int i = 0; i < QUERIES.length; i++) {
-        ServingTokenizer.Tokens t = tok.queries(List.of(QUERIES[i], QUERIES[(i + 3) % QUERIES.length]));
+        EncodedBatch t = tok.queries(List.of(QUERIES[i], QUERIES[(i + 3) % QUERIES.length]));
         predictBodies.add(json.writeValueAsString(Map.of("signature_name", "encode_query",
             "inputs", Map.of("input_ids", t.ids(), "attention_mask", t.mask()))));
       }

@@ -6,6 +6,8 @@ import dev.softinfonce.export.ExportException;
 import dev.softinfonce.export.ServingInfo;
 import dev.softinfonce.integrity.Manifest;
 import dev.softinfonce.integrity.Verification;
+import dev.softinfonce.text.EncodedBatch;
+import dev.softinfonce.text.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +42,8 @@ public final class ServingModel implements AutoCloseable {
   private final Path dir;
   private final SavedModelBundle bundle;
   private final ServingInfo info;
-  private final ServingTokenizer queryTokenizer;
-  private final ServingTokenizer codeTokenizer;
+  private final Tokenizer queryTokenizer;
+  private final Tokenizer codeTokenizer;
   private final SessionFunction encodeQuery;
   private final SessionFunction encodeCode;
   private Manifest manifest; // recorded at export, or computed on first use for an export from before manifests
@@ -50,7 +52,7 @@ public final class ServingModel implements AutoCloseable {
   /** Embeddings {@code [B][D]} of a batch, and which inputs were truncated to the model's max length. */
   public record Embeddings(float[][] vectors, boolean[] truncated, int[] tokenCounts) {}
 
-  private ServingModel(Path dir, SavedModelBundle bundle, ServingInfo info, ServingTokenizer q, ServingTokenizer c,
+  private ServingModel(Path dir, SavedModelBundle bundle, ServingInfo info, Tokenizer q, Tokenizer c,
       Manifest manifest) {
     this.dir = dir;
     this.manifest = manifest;
@@ -86,12 +88,12 @@ public final class ServingModel implements AutoCloseable {
       throw new SearchException(versionDir + ": tokenizer missing: expected " + tokenizer
           + " (re-export the model; softinfonce export copies it there)");
     }
-    ServingTokenizer q = null;
-    ServingTokenizer c = null;
+    Tokenizer q = null;
+    Tokenizer c = null;
     SavedModelBundle bundle = null;
     try {
-      q = new ServingTokenizer(tokenizer, info.maxQueryLength(), info.padTokenId());
-      c = new ServingTokenizer(tokenizer, info.maxCodeLength(), info.padTokenId());
+      q = ExportTokenizers.queryTokenizer(tokenizer, info);
+      c = q.withMaxLength(info.maxCodeLength()); // one native handle for both towers
       try {
         bundle = SavedModelBundle.load(versionDir.toString(), TAG);
       } catch (RuntimeException | Error e) { // a damaged saved_model.pb can also fail protobuf parsing
@@ -145,12 +147,12 @@ public final class ServingModel implements AutoCloseable {
 
   /** Encodes queries (one batch) with {@code encode_query}; over-long queries are truncated and flagged. */
   public Embeddings encodeQueries(List<String> queries) {
-    return run(encodeQuery, queryTokenizer.encode(queries));
+    return run(encodeQuery, queryTokenizer.encodeReporting(queries));
   }
 
   /** Encodes one batch of code with {@code encode_code}. */
   public Embeddings encodeCodes(List<String> codes) {
-    return run(encodeCode, codeTokenizer.encode(codes));
+    return run(encodeCode, codeTokenizer.encodeReporting(codes));
   }
 
   /**
@@ -167,7 +169,7 @@ public final class ServingModel implements AutoCloseable {
     int[] lengths = new int[n];
     for (int start = 0; start < n; start += 1024) { // token counts only, to sort by length
       List<String> chunk = codes.subList(start, Math.min(n, start + 1024));
-      int[] l = codeTokenizer.encode(chunk).lengths();
+      int[] l = codeTokenizer.encodeReporting(chunk).lengths();
       System.arraycopy(l, 0, lengths, start, l.length);
     }
     Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
@@ -188,7 +190,7 @@ public final class ServingModel implements AutoCloseable {
     return out;
   }
 
-  private Embeddings run(SessionFunction f, ServingTokenizer.Tokens t) {
+  private Embeddings run(SessionFunction f, EncodedBatch t) {
     if (t.ids().length == 0) { // nothing to encode: no TF call with a [0, 0] batch
       return new Embeddings(new float[0][], new boolean[0], new int[0]);
     }

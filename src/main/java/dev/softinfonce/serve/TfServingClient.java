@@ -4,6 +4,7 @@ import static dev.softinfonce.export.ServingContract.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.softinfonce.text.EncodedBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -90,8 +91,8 @@ public final class TfServingClient implements AutoCloseable {
     if (queries.isEmpty() || code.isEmpty()) {
       return new float[queries.size()][0];
     }
-    ServingTokenizer.Tokens q = tokenizers.queries(queries);
-    ServingTokenizer.Tokens c = tokenizers.codes(code);
+    EncodedBatch q = tokenizers.queries(queries);
+    EncodedBatch c = tokenizers.codes(code);
     Map<String, Object> inputs = new LinkedHashMap<>();
     inputs.put(QUERY_INPUT_IDS, q.ids());
     inputs.put(QUERY_ATTENTION_MASK, q.mask());
@@ -104,7 +105,7 @@ public final class TfServingClient implements AutoCloseable {
     float[][] out = new float[texts.size()][];
     for (int from = 0; from < texts.size(); from += BATCH) {
       List<String> chunk = texts.subList(from, Math.min(texts.size(), from + BATCH));
-      ServingTokenizer.Tokens t = query ? tokenizers.queries(chunk) : tokenizers.codes(chunk);
+      EncodedBatch t = query ? tokenizers.queries(chunk) : tokenizers.codes(chunk);
       Map<String, Object> inputs = new LinkedHashMap<>();
       inputs.put(INPUT_IDS, t.ids());
       inputs.put(ATTENTION_MASK, t.mask());

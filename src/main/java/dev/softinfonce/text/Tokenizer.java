@@ -2,6 +2,7 @@ package dev.softinfonce.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,8 +34,20 @@ import java.util.TreeSet;
  * by DJL, because DJL pads with id 0 / {@code [PAD]} whenever the tokenizer.json has no
  * {@code padding} section, which is wrong for RoBERTa ({@code <pad>} = 1).
  *
- * <p>DJL caps {@code maxLength} at {@code modelMaxLength}, 512 by default; this class passes
- * {@code modelMaxLength = maxLength} so long sequences are not silently cut at 512. It also sets the
+ * <p><b>One tokenizer, views per maximum length.</b> Training, evaluation and serving read the same
+ * {@code tokenizer.json} at two lengths (queries and code); {@link #withMaxLength} gives a view at
+ * another length that shares this one's native DJL handle (one parse, one native tokenizer). Truncation
+ * is a setting of the native handle, so every encode sets the view's length on the handle first, and
+ * encodes through one handle are serialised. The handle is freed when the last view closes.
+ *
+ * <p><b>{@code modelMaxLength}.</b> DJL (0.38, {@code HuggingFaceTokenizer.updateTruncationAndPadding})
+ * uses {@code modelMaxLength} for one thing: it lowers a larger {@code maxLength} to it, with a WARN
+ * line ("maxLength is greater then modelMaxLength"), and it defaults to 512 (or the value of a
+ * {@code tokenizer_config.json}). Any value ≥ {@code maxLength} is therefore right, and the former
+ * serving wrapper's {@code max(maxLength, 512)} and this class's {@code maxLength} truncated alike; a
+ * value below it would silently cut long code at 512. This class passes {@code modelMaxLength =
+ * maxLength}, and views set the handle's truncation directly ({@code TokenizersLibrary.setTruncation}),
+ * which DJL does not cap (test {@code TokenizerViewsTest}: 600 tokens stay 600). It also sets the
  * system properties {@code ai.djl.offline} and {@code OPT_OUT_TRACKING} (when unset) so DJL neither
  * downloads a CUDA build nor probes the EC2 metadata service.
  *
@@ -69,7 +82,7 @@ public final class Tokenizer implements AutoCloseable {
   /** Pad tokens looked up, in order, when the tokenizer.json has no {@code padding} section. */
   static final List<String> PAD_TOKEN_CANDIDATES = List.of("[PAD]", "<pad>", "<|pad|>", "<|padding|>");
 
-  private final HuggingFaceTokenizer hf;
+  private final SharedHandle handle;
   private final String source;
   private final int maxLength;
   private final boolean addSpecialTokens;
@@ -79,6 +92,7 @@ public final class Tokenizer implements AutoCloseable {
   private final int vocabSize;
   private final Set<Integer> specialIds;
   private final Map<String, Integer> vocab;
+  private boolean closed;
 
   private Tokenizer(Builder b, byte[] json) {
     this.source = b.source;
@@ -98,7 +112,7 @@ public final class Tokenizer implements AutoCloseable {
     }
     this.specialIds = Collections.unmodifiableSet(specials);
     this.vocabSize = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
-    this.padId = resolvePadId(root, b.padToken);
+    this.padId = b.padId != null ? b.padId : resolvePadId(root, b.padToken);
 
     Map<String, String> options = new HashMap<>();
     options.put("addSpecialTokens", Boolean.toString(addSpecialTokens));
@@ -107,10 +121,37 @@ public final class Tokenizer implements AutoCloseable {
     options.put("maxLength", Integer.toString(maxLength));
     options.put("modelMaxLength", Integer.toString(maxLength)); // else DJL caps at 512
     try {
-      this.hf = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), options);
+      this.handle = new SharedHandle(HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), options),
+          truncation ? maxLength : NO_TRUNCATION);
     } catch (IOException | RuntimeException e) {
       throw new TokenizerException("cannot load tokenizer " + source + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A view of {@code other} at {@code maxLength}, on the same native handle. */
+  private Tokenizer(Tokenizer other, int maxLength) {
+    this.handle = other.handle;
+    this.source = other.source;
+    this.maxLength = maxLength;
+    this.addSpecialTokens = other.addSpecialTokens;
+    this.truncation = other.truncation;
+    this.padding = other.padding;
+    this.padId = other.padId;
+    this.vocabSize = other.vocabSize;
+    this.specialIds = other.specialIds;
+    this.vocab = other.vocab;
+  }
+
+  /**
+   * This tokenizer at another maximum length (special tokens, truncation mode, padding and pad id
+   * unchanged), sharing the native handle. Close each view; the handle lives until the last is closed.
+   */
+  public Tokenizer withMaxLength(int maxLength) {
+    if (maxLength < 1) {
+      throw new IllegalArgumentException("maxLength must be >= 1, got " + maxLength);
+    }
+    handle.retain(source);
+    return new Tokenizer(this, maxLength);
   }
 
   /**
@@ -145,15 +186,23 @@ public final class Tokenizer implements AutoCloseable {
    * truncating) or maxLength with {@link Padding#MAX_LENGTH}.
    */
   public TokenizedBatch encode(List<String> texts) {
+    return encodeReporting(texts).batch();
+  }
+
+  /**
+   * {@link #encode} plus, per text, whether truncation cut it and its real length (what serving
+   * reports).
+   */
+  public EncodedBatch encodeReporting(List<String> texts) {
     for (int i = 0; i < texts.size(); i++) {
       if (texts.get(i) == null) {
         throw new IllegalArgumentException("text " + i + " of the batch is null");
       }
     }
     if (texts.isEmpty()) {
-      return new TokenizedBatch(new int[0][], new int[0][]);
+      return new EncodedBatch(new int[0][], new int[0][], new boolean[0], new int[0]);
     }
-    Encoding[] enc = hf.batchEncode(texts);
+    Encoding[] enc = handle.batchEncode(texts, addSpecialTokens, truncatesAt());
     int longest = 0;
     for (Encoding e : enc) {
       longest = Math.max(longest, checked(e).getIds().length);
@@ -161,6 +210,8 @@ public final class Tokenizer implements AutoCloseable {
     int length = padding == Padding.MAX_LENGTH ? Math.max(maxLength, longest) : longest;
     int[][] ids = new int[enc.length][length];
     int[][] mask = new int[enc.length][length];
+    boolean[] truncated = new boolean[enc.length];
+    int[] lengths = new int[enc.length];
     for (int i = 0; i < enc.length; i++) {
       long[] row = enc[i].getIds();
       Arrays.fill(ids[i], padId);
@@ -168,18 +219,25 @@ public final class Tokenizer implements AutoCloseable {
         ids[i][j] = Math.toIntExact(row[j]);
         mask[i][j] = 1;
       }
+      truncated[i] = enc[i].exceedMaxLength();
+      lengths[i] = row.length;
     }
-    return new TokenizedBatch(ids, mask);
+    return new EncodedBatch(ids, mask, truncated, lengths);
   }
 
   /** The tokens of one text as {@link #encode} produces them (special tokens, truncation; no padding). */
   public List<String> tokens(String text) {
-    return List.of(checked(hf.encode(text)).getTokens());
+    return List.of(checked(handle.encode(text, addSpecialTokens, truncatesAt())).getTokens());
   }
 
   /** The ids of one text as {@link #encode} produces them, without padding. */
   public int[] ids(String text) {
-    return Arrays.stream(checked(hf.encode(text)).getIds()).mapToInt(Math::toIntExact).toArray();
+    return Arrays.stream(checked(handle.encode(text, addSpecialTokens, truncatesAt())).getIds())
+        .mapToInt(Math::toIntExact).toArray();
+  }
+
+  private int truncatesAt() {
+    return truncation ? maxLength : NO_TRUNCATION;
   }
 
   /**
@@ -225,9 +283,13 @@ public final class Tokenizer implements AutoCloseable {
     return source;
   }
 
+  /** Closes this view; the native handle is freed when its last view closes. Idempotent. */
   @Override
-  public void close() {
-    hf.close();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      handle.release();
+    }
   }
 
   @Override
@@ -305,6 +367,59 @@ public final class Tokenizer implements AutoCloseable {
     return vocab;
   }
 
+  /** {@link SharedHandle#truncateAt} value for "do not truncate". */
+  private static final int NO_TRUNCATION = -1;
+
+  /**
+   * The native DJL tokenizer every view of one loaded file shares. Truncation is handle state, so each
+   * encode sets the calling view's length first; encodes are serialised on the handle.
+   */
+  private static final class SharedHandle {
+    private final HuggingFaceTokenizer hf;
+    private int views = 1;
+    private int truncateAt; // the handle's current truncation length, NO_TRUNCATION for none
+
+    SharedHandle(HuggingFaceTokenizer hf, int truncateAt) {
+      this.hf = hf;
+      this.truncateAt = truncateAt;
+    }
+
+    synchronized Encoding[] batchEncode(List<String> texts, boolean addSpecialTokens, int length) {
+      truncateTo(length);
+      return hf.batchEncode(texts, addSpecialTokens, false);
+    }
+
+    synchronized Encoding encode(String text, boolean addSpecialTokens, int length) {
+      truncateTo(length);
+      return hf.encode(text, addSpecialTokens, false);
+    }
+
+    private void truncateTo(int length) {
+      if (length != truncateAt) {
+        long h = hf.getHandle();
+        if (length == NO_TRUNCATION) {
+          TokenizersLibrary.LIB.disableTruncation(h);
+        } else {
+          TokenizersLibrary.LIB.setTruncation(h, length, "LONGEST_FIRST", 0);
+        }
+        truncateAt = length;
+      }
+    }
+
+    synchronized void retain(String source) {
+      if (views == 0) {
+        throw new IllegalStateException("tokenizer " + source + " is closed");
+      }
+      views++;
+    }
+
+    synchronized void release() {
+      if (--views == 0) {
+        hf.close();
+      }
+    }
+  }
+
   /** Options of a {@link Tokenizer}. */
   public static final class Builder {
     private final Path path;
@@ -315,6 +430,7 @@ public final class Tokenizer implements AutoCloseable {
     private boolean truncation = true;
     private Padding padding = Padding.LONGEST;
     private String padToken;
+    private Integer padId;
 
     private Builder(Path path, InputStream stream, String source) {
       this.path = path;
@@ -355,6 +471,15 @@ public final class Tokenizer implements AutoCloseable {
     /** Pad with this token instead of the one the tokenizer.json declares or the usual names. */
     public Builder padToken(String token) {
       this.padToken = Objects.requireNonNull(token);
+      return this;
+    }
+
+    /** Pad with this id (e.g. the model's {@code pad_token_id} from {@code serving.yaml}), whatever the file says. */
+    public Builder padId(int id) {
+      if (id < 0) {
+        throw new IllegalArgumentException("pad id must be >= 0, got " + id);
+      }
+      this.padId = id;
       return this;
     }
 

@@ -1,5 +1,7 @@
 package dev.softinfonce.train;
 
+import static dev.softinfonce.files.FileTrees.deleteTree;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -359,16 +361,6 @@ public final class Checkpoints {
     }
   }
 
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try {
-      com.google.common.io.MoreFiles.deleteRecursively(root, com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
-    }
-  }
 
   /** For messages: all checkpoint folders of a run, newest last. */
   static List<Long> steps(Path runDir) {

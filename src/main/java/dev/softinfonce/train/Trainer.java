@@ -175,7 +175,7 @@ public final class Trainer {
       out.accept("estimator.model: " + cfg.estimator().model());
     }
     try (Tokenizer qTok = Tokenizer.load(tokenizerFile, cfg.model().maxQueryLength());
-         Tokenizer cTok = Tokenizer.load(tokenizerFile, cfg.model().maxCodeLength())) {
+         Tokenizer cTok = qTok.withMaxLength(cfg.model().maxCodeLength())) { // one native tokenizer, two lengths
       checkTokenizer(qTok);
       // simcse reads docstrings only
       PreparedCorpus corpus = PreparedCorpus.prepare(train, qTok, simcse ? null : cTok, cfg.train().batchSize(),

@@ -3,6 +3,7 @@ package dev.softinfonce.serve;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.softinfonce.export.ServingContract;
+import dev.softinfonce.text.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,8 +82,8 @@ class CodeSearcherTest {
     List<String> queries = List.of("read a file", "parse json data", "sort the array");
     try (CodeSearcher searcher = CodeSearcher.open(file);
         SavedModelBundle b = SavedModelBundle.load(model.toString(), "serve");
-        ServingTokenizer qt = new ServingTokenizer(model.resolve("assets.extra/tokenizer.json"), 16, 0);
-        ServingTokenizer ct = new ServingTokenizer(model.resolve("assets.extra/tokenizer.json"), 32, 0)) {
+        Tokenizer qt = Tokenizer.builder(model.resolve("assets.extra/tokenizer.json")).maxLength(16).padId(0).build();
+        Tokenizer ct = qt.withMaxLength(32)) {
       List<String> codes = new ArrayList<>();
       for (String c : TinyExport.CODES) {
         codes.add(String.join(" ", c.split("\\s+")));

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softinfonce.data.CodeTokens;
+import dev.softinfonce.text.TokenizedBatch;
+import dev.softinfonce.text.Tokenizer;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -125,8 +127,8 @@ class ModelServerTest {
   }
 
   /** Ids and masks of two queries as ServingModel tokenizes them, padded to one length. */
-  static ServingTokenizer.Tokens queries() {
-    try (ServingTokenizer t = new ServingTokenizer(model.resolve("assets.extra/tokenizer.json"), 16, 0)) {
+  static TokenizedBatch queries() {
+    try (Tokenizer t = Tokenizer.builder(model.resolve("assets.extra/tokenizer.json")).maxLength(16).padId(0).build()) {
       return t.encode(List.of("read a file", "parse json data from a string"));
     }
   }
@@ -143,7 +145,7 @@ class ModelServerTest {
 
   @Test
   void predictRowAndColumnarFormsMatchServingModel() throws Exception {
-    ServingTokenizer.Tokens t = queries();
+    TokenizedBatch t = queries();
     float[][] expected = direct.encodeQueries(List.of("read a file", "parse json data from a string")).vectors();
     StringBuilder rows = new StringBuilder();
     for (int i = 0; i < t.ids().length; i++) {
@@ -166,10 +168,10 @@ class ModelServerTest {
 
   @Test
   void scoreSignatureTakesQueriesAndCodesOfDifferentCounts() throws Exception {
-    ServingTokenizer.Tokens q = queries();
+    TokenizedBatch q = queries();
     List<String> codes = List.of("def read_file ( path )", "def sort_array ( list ) list . sort end", "get name");
-    ServingTokenizer.Tokens c;
-    try (ServingTokenizer t = new ServingTokenizer(model.resolve("assets.extra/tokenizer.json"), 32, 0)) {
+    TokenizedBatch c;
+    try (Tokenizer t = Tokenizer.builder(model.resolve("assets.extra/tokenizer.json")).maxLength(32).padId(0).build()) {
       c = t.encode(codes);
     }
     String body = "{\"signature_name\": \"score\", \"inputs\": {\"query_input_ids\": " + JSON.writeValueAsString(q.ids())
