@@ -1,5 +1,7 @@
 package dev.softinfonce.bench;
 
+import dev.softinfonce.config.CpuInfo;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,35 +34,8 @@ public final class Stats {
     return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
-  /**
-   * The CPU model and the bf16 matmul units Linux reports for it ({@code amx_bf16}, {@code avx512_bf16}
-   * flags of /proc/cpuinfo), e.g. {@code "Intel Xeon ... [amx_bf16 avx512_bf16]"} or {@code "AMD EPYC [no
-   * bf16 units]"}: bf16 figures only mean something next to this. "unknown" where /proc is absent.
-   */
+  /** The CPU model and its bf16 units, e.g. {@code "AMD EPYC [avx512_bf16]"}: see {@link CpuInfo}. */
   public static String cpuDescription() {
-    try {
-      List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"));
-      String model = "unknown";
-      List<String> units = new ArrayList<>();
-      for (String line : lines) {
-        if (line.startsWith("model name") && model.equals("unknown")) {
-          model = line.substring(line.indexOf(':') + 1).trim();
-        }
-        if (line.startsWith("flags") && units.isEmpty()) {
-          List<String> flags = List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
-          for (String f : new String[] {"amx_bf16", "avx512_bf16"}) {
-            if (flags.contains(f)) {
-              units.add(f);
-            }
-          }
-          if (units.isEmpty()) {
-            units.add("no bf16 units");
-          }
-        }
-      }
-      return model + " [" + String.join(" ", units) + "]";
-    } catch (java.io.IOException | RuntimeException e) {
-      return "unknown";
-    }
+    return CpuInfo.ofThisMachine().describe();
   }
 }

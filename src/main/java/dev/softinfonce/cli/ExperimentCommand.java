@@ -46,7 +46,7 @@ final class ExperimentCommand implements Callable<Integer> {
     if (outputDir != null) {
       spec = spec.withOutputDir(outputDir);
     }
-    ExperimentRunner.Outcome o = new ExperimentRunner(spec, System.out::println).run();
+    ExperimentRunner.Outcome o = new ExperimentRunner(spec, Output.progress()).run();
     System.out.println();
     System.out.print(TableWriter.markdown(o.table()));
     System.out.printf(Locale.ROOT, "%n%d runs trained, %d reused from earlier; %.1f min. Tables: %s, %s, %s%n",

@@ -34,7 +34,7 @@ final class QuickstartCommand implements Callable<Integer> {
     }
     ExperimentConfig cfg = ExperimentConfig.load(config, overrides);
     Path work = Path.of(cfg.train().outputDir());
-    Quickstart.Result r = new Quickstart(cfg, work, System.out::println).run();
+    Quickstart.Result r = new Quickstart(cfg, work, Output.progress()).run();
     Path base = Path.of(cfg.export().dir());
     Path versionDir = base.resolve(String.valueOf(cfg.export().version()));
     if (Files.exists(versionDir)) {

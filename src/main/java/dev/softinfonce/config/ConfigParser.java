@@ -1,7 +1,8 @@
 package dev.softinfonce.config;
 
+import dev.softinfonce.files.FolderPaths;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -10,10 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -39,11 +43,23 @@ public final class ConfigParser {
 
   private final Map<String, Raw> raw = new LinkedHashMap<>();
 
-  /** Reads a YAML file. Unknown sections and keys fail here, naming the line. */
+  /**
+   * First line of a config saved in a folder ({@link #toYaml(ExperimentConfig, Path)}): its relative
+   * {@link Field#path} values are relative to that folder, and {@link #file} resolves them against it.
+   */
+  static final String FOLDER_RELATIVE = "# softinfonce: relative paths in this file are relative to its folder";
+
+  /**
+   * Reads a YAML file. Unknown sections and keys fail here, naming the line. A file that starts with
+   * {@link #FOLDER_RELATIVE} (a checkpoint's or an export's config) has its relative paths resolved
+   * against its own folder; any other file's paths stay relative to the working directory.
+   */
   public ConfigParser file(Path path) {
     Node root;
-    try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      root = new Yaml(new LoaderOptions()).compose(r);
+    String text;
+    try {
+      text = Files.readString(path, StandardCharsets.UTF_8);
+      root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
       throw new ConfigException("", path + ":" + (e.getProblemMark().getLine() + 1) + ": invalid YAML: "
           + e.getProblem());
@@ -52,7 +68,33 @@ public final class ConfigParser {
     } catch (IOException e) {
       throw new ConfigException("", "cannot read config " + path + ": " + e.getMessage());
     }
-    return mapping(path, root);
+    mapping(path, root);
+    if (text.startsWith(FOLDER_RELATIVE)) {
+      Path folder = path.getParent() == null ? Path.of("") : path.getParent();
+      raw.replaceAll((key, r) -> PATH_KEYS.contains(key) && r.source().startsWith(path + ":")
+          && r.value() instanceof String v ? new Raw(resolveIn(folder, v), r.source()) : r);
+    }
+    return this;
+  }
+
+  /** Keys whose value is a file or folder ({@link Field#path}). */
+  static final Set<String> PATH_KEYS = pathKeys();
+
+  private static Set<String> pathKeys() {
+    Set<String> keys = new LinkedHashSet<>();
+    ExperimentConfig.SECTIONS.forEach((name, type) -> {
+      for (RecordComponent c : type.getRecordComponents()) {
+        if (c.getAnnotation(Field.class).path()) {
+          keys.add(name + "." + snake(c.getName()));
+        }
+      }
+    });
+    return Collections.unmodifiableSet(keys);
+  }
+
+  /** A path value saved relative to {@code folder}, resolved; a named start ({@code pretrained:NAME}) is not a path. */
+  private static String resolveIn(Path folder, String value) {
+    return PretrainedStart.isNamed(value) ? value : FolderPaths.resolveIn(folder, value);
   }
 
   /**
@@ -113,7 +155,7 @@ public final class ConfigParser {
       String text = o.substring(eq + 1);
       String src = "--set " + o;
       checkKnown(key, src);
-      Node node = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(text.isEmpty() ? "''" : text));
+      Node node = new Yaml(new LoaderOptions()).compose(new StringReader(text.isEmpty() ? "''" : text));
       raw.put(key, new Raw(rawValue(null, key, node), src));
     }
     return this;
@@ -273,13 +315,19 @@ public final class ConfigParser {
         }
         return Boolean.parseBoolean(s);
       }
+      if (t == Precision.class && s.equalsIgnoreCase(Precision.AUTO)) {
+        return Precision.auto();
+      }
       if (t.isEnum()) {
         for (Object constant : t.getEnumConstants()) {
           if (yamlName((Enum<?>) constant).equals(s.toLowerCase(Locale.ROOT))) {
             return constant;
           }
         }
-        List<String> names = Arrays.stream(t.getEnumConstants()).map(e -> yamlName((Enum<?>) e)).toList();
+        List<String> names = new ArrayList<>(Arrays.stream(t.getEnumConstants()).map(e -> yamlName((Enum<?>) e)).toList());
+        if (t == Precision.class) {
+          names.add(Precision.AUTO);
+        }
         throw bad(key, s, src, "expected one of " + String.join(" | ", names) + suggest(s, names));
       }
       double d;
@@ -456,12 +504,26 @@ public final class ConfigParser {
   }
 
   static String toYaml(ExperimentConfig config) {
+    return toYaml(config, null);
+  }
+
+  /**
+   * The config as YAML; with a {@code folder}, headed by {@link #FOLDER_RELATIVE} and with every path
+   * written relative to {@code folder} (a named start such as {@code pretrained:NAME} is not a path).
+   */
+  static String toYaml(ExperimentConfig config, Path folder) {
     StringBuilder sb = new StringBuilder();
+    if (folder != null) {
+      sb.append(FOLDER_RELATIVE).append('\n');
+    }
     for (var section : ExperimentConfig.SECTIONS.entrySet()) {
       sb.append(section.getKey()).append(":\n");
       Record rec = sectionOf(config, section.getKey());
       for (RecordComponent c : section.getValue().getRecordComponents()) {
         Object v = read(c, rec);
+        if (folder != null && v instanceof String s && c.getAnnotation(Field.class).path()) {
+          v = PretrainedStart.isNamed(s) ? s : FolderPaths.relativeTo(folder, s);
+        }
         sb.append("  ").append(snake(c.getName())).append(": ").append(yamlValue(v)).append('\n');
       }
     }

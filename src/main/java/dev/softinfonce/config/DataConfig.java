@@ -20,17 +20,17 @@ import java.util.List;
  */
 public record DataConfig(
     @Field(value = "codesearchnet", help = "codesearchnet | cosqa") DataFormat format,
-    @Field(value = "", nullable = true, help = "training jsonl") String train,
-    @Field(value = "", nullable = true, help = "validation queries jsonl") String valid,
-    @Field(value = "", nullable = true, help = "test queries jsonl") String test,
-    @Field(value = "", nullable = true, help = "pool for valid (default: codebase)") String validCodebase,
-    @Field(value = "", nullable = true, help = "pool for test (default: codebase)") String testCodebase,
-    @Field(value = "", nullable = true, help = "pool shared by valid and test") String codebase,
+    @Field(value = "", nullable = true, help = "training jsonl", path = true) String train,
+    @Field(value = "", nullable = true, help = "validation queries jsonl", path = true) String valid,
+    @Field(value = "", nullable = true, help = "test queries jsonl", path = true) String test,
+    @Field(value = "", nullable = true, help = "pool for valid (default: codebase)", path = true) String validCodebase,
+    @Field(value = "", nullable = true, help = "pool for test (default: codebase)", path = true) String testCodebase,
+    @Field(value = "", nullable = true, help = "pool shared by valid and test", path = true) String codebase,
     @Field(value = "code_tokens", help = "code_tokens | code | original_string") CodeField codeField,
     @Field(value = "fail", help = "fail | skip malformed records") BadRecordPolicy onBadRecord,
     @Field(value = "0", min = 0, help = "read at most N training examples, 0 = all") int maxExamples,
     @Field(value = "[]", help = "G:A:V list of sources jars for the Java corpus") List<String> javaCorpus,
-    @Field(value = "data/java-corpus", help = "where the Java corpus is built and reused") String javaCorpusDir) {
+    @Field(value = "data/java-corpus", help = "where the Java corpus is built and reused", path = true) String javaCorpusDir) {
 
   /** Input formats we read unchanged. */
   public enum DataFormat { CODESEARCHNET, COSQA }

@@ -9,7 +9,7 @@ public record EstimatorConfig(
     @Field(value = "1.2", min = 0, help = "BM25 k1") double k1,
     @Field(value = "0.75", min = 0, max = 1, help = "BM25 b") double b,
     @Field(value = "docstring", help = "BM25 scores query i against: docstring | code of example j") Bm25Field field,
-    @Field(value = "", nullable = true, help = "simcse/trained: checkpoint dir of the frozen scorer") String model,
+    @Field(value = "", nullable = true, help = "simcse/trained: checkpoint dir of the frozen scorer", path = true) String model,
     @Field(value = "online", help = "trained: online (towers in the graph) | cached (embeddings computed once)") Mode mode) {
 
   /** Estimator names as written in YAML. {@code self} is the reference code's live-model behaviour. */

@@ -62,6 +62,15 @@ public record ExperimentConfig(
     return ConfigParser.toYaml(this);
   }
 
+  /**
+   * The resolved config as YAML to be saved as {@code folder/config.yaml} (a checkpoint, an export): its
+   * paths are written relative to {@code folder}, and {@link #load} of that file resolves them against
+   * wherever the folder is then, so the folder can be moved or copied to another machine.
+   */
+  public String toYaml(Path folder) {
+    return ConfigParser.toYaml(this, folder);
+  }
+
   void validate(ConfigParser.Checker check) {
     // an empty run folder would put checkpoints into the working directory
     check.require(!train().outputDir().isBlank(), "train.output_dir", "is empty; name the run folder (e.g. runs/NAME)");

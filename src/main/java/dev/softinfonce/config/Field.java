@@ -33,4 +33,11 @@ public @interface Field {
 
   /** One line of help, shown by {@code config show --describe}. */
   String help() default "";
+
+  /**
+   * Whether the value is a file or folder. A config saved in a folder ({@link ExperimentConfig#toYaml(java.nio.file.Path)}:
+   * a checkpoint, an export) writes such values relative to that folder, and reading it back resolves them
+   * against the folder, so the folder can be moved or copied to another machine.
+   */
+  boolean path() default false;
 }

@@ -6,7 +6,7 @@ package dev.softinfonce.config;
  */
 public record ModelConfig(
     @Field(value = "bert", help = "bert | roberta (roberta offsets positions past padding_idx)") Variant variant,
-    @Field(value = "", nullable = true, help = "tokenizer.json path; empty = train one on the corpus") String tokenizer,
+    @Field(value = "", nullable = true, help = "tokenizer.json path; empty = train one on the corpus", path = true) String tokenizer,
     @Field(value = "8000", min = 2, help = "vocabulary size") int vocabSize,
     @Field(value = "128", min = 1, help = "hidden size D") int hiddenSize,
     @Field(value = "2", min = 1, help = "transformer layers") int numLayers,
@@ -25,7 +25,7 @@ public record ModelConfig(
     @Field(value = "false", help = "learn tau (as log 1/tau)") boolean learnTemperature,
     @Field(value = "32", min = 2, help = "query tokens incl. special tokens") int maxQueryLength,
     @Field(value = "96", min = 2, help = "code tokens incl. special tokens") int maxCodeLength,
-    @Field(value = "", nullable = true, help = "start from an imported or trained checkpoint dir") String initFrom) {
+    @Field(value = "", nullable = true, help = "start from an imported or trained checkpoint dir", path = true) String initFrom) {
 
   /** Architecture family: affects position ids only. */
   public enum Variant { BERT, ROBERTA }

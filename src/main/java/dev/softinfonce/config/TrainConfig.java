@@ -4,7 +4,7 @@ import java.util.List;
 
 /** The training loop: AdamW with a fed learning rate, schedule, clipping, checkpoints and logging. */
 public record TrainConfig(
-    @Field(value = "runs/default", help = "run directory: checkpoints, metrics.jsonl, events") String outputDir,
+    @Field(value = "runs/default", help = "run directory: checkpoints, metrics.jsonl, events", path = true) String outputDir,
     @Field(value = "1234", help = "seed for init, dropout and shuffling") long seed,
     @Field(value = "32", min = 2, help = "pairs per batch N (N-1 in-batch negatives)") int batchSize,
     @Field(value = "1", min = 0, help = "epochs (ignored when max_steps > 0)") int epochs,

@@ -4,6 +4,7 @@ import dev.softinfonce.config.DataConfig;
 import dev.softinfonce.data.Datasets;
 import dev.softinfonce.data.Example;
 import dev.softinfonce.files.AtomicFiles;
+import dev.softinfonce.integrity.Manifest;
 import dev.softinfonce.text.TokenizerTrainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,14 +51,19 @@ public final class CorpusTokenizer {
 
   /**
    * A tokenizer shared by several runs (quick start, experiment grids) at {@code target}: reused when it
-   * was trained for the same vocabulary size and training data, else (re)trained from {@code data}'s
-   * training examples. A tokenizer trained for another {@code model.vocab_size} is never reused.
+   * was trained for the same vocabulary size and training data (file, its SHA-256, format, code field,
+   * max examples, bad-record policy), else (re)trained from {@code data}'s training examples. A tokenizer
+   * trained for another {@code model.vocab_size} or on another corpus is never reused.
    */
   public static Path shared(DataConfig data, int vocabSize, Path target, Consumer<String> out) {
     Path stamp = target.resolveSibling(target.getFileName() + STAMP_SUFFIX);
-    String purpose = String.format(Locale.ROOT, "vocab_size=%d data.train=%s data.code_field=%s"
-        + " data.max_examples=%d%n", vocabSize, Path.of(data.train()).toAbsolutePath().normalize(),
-        data.codeField().name().toLowerCase(Locale.ROOT), data.maxExamples());
+    // everything that decides the tokenizer: its size, which examples are read and how, and their content
+    Path trainFile = Path.of(data.train());
+    String purpose = String.format(Locale.ROOT, "vocab_size=%d data.train=%s data.format=%s data.code_field=%s"
+        + " data.max_examples=%d data.on_bad_record=%s sha256=%s%n", vocabSize, trainFile.toAbsolutePath().normalize(),
+        data.format().name().toLowerCase(Locale.ROOT), data.codeField().name().toLowerCase(Locale.ROOT),
+        data.maxExamples(), data.onBadRecord().name().toLowerCase(Locale.ROOT),
+        Files.isRegularFile(trainFile) ? Manifest.sha256(trainFile) : "-");
     try {
       if (Files.isRegularFile(target) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(purpose)) {
         return target;

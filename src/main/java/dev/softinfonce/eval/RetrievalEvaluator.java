@@ -29,8 +29,10 @@ import java.util.stream.IntStream;
  * be streamed only once (encoded on the fly), {@link #evaluateOnePass} gives the same metrics in one pass.
  *
  * <h2>Scores and ties</h2>
- * Scores are float dot products (or cosine: both sides L2-normalised first) summed in a fixed order, so a
- * code identical to the gold scores bit-identically. Rank = 1 + (codes strictly higher) + tie share:
+ * Scores are float dot products of the given embeddings summed in a fixed order, so a code identical to
+ * the gold scores bit-identically. That is the model's similarity ({@code model.Similarity}): a model
+ * with {@code normalize: true} already returns unit rows (cosine), and its positive scale 1/τ does not
+ * change a ranking, so nothing is normalised here. Rank = 1 + (codes strictly higher) + tie share:
  * {@link TieBreak#PESSIMISTIC} (default) counts every other code with an equal score as ranked above the
  * gold, so a collapsed encoder that maps everything to one vector gets the worst rank, not rank 1;
  * {@link TieBreak#BY_ORDER} counts only equal codes earlier in the pool (what a stable sort gives);
@@ -51,8 +53,8 @@ public final class RetrievalEvaluator {
   /** How codes scoring exactly the gold's score are ranked. */
   public enum TieBreak { PESSIMISTIC, BY_ORDER, OPTIMISTIC }
 
-  /** Similarity used for ranking. {@code DOT} is what CodeBERT/GraphCodeBERT/UniXcoder evaluations use. */
-  public enum Similarity { DOT, COSINE }
+  /** What ranks: the dot product, as in the CodeBERT/GraphCodeBERT/UniXcoder evaluations. */
+  static final String SIMILARITY = "dot";
 
   /** One batch of queries for {@link #evaluate(Iterator, Iterable)}; {@code sources} may be null. */
   public record QueryBatch(float[][] embeddings, List<String> goldIds, List<String> sources) {}
@@ -60,7 +62,6 @@ public final class RetrievalEvaluator {
   private final int rankCutoff;
   private final int topK;
   private final TieBreak tieBreak;
-  private final Similarity similarity;
   private final boolean skipMissingGold;
   private final int threads;
   private final int chunkSize;
@@ -70,7 +71,6 @@ public final class RetrievalEvaluator {
     this.rankCutoff = b.rankCutoff;
     this.topK = b.topK;
     this.tieBreak = b.tieBreak;
-    this.similarity = b.similarity;
     this.skipMissingGold = b.skipMissingGold;
     this.threads = b.threads;
   }
@@ -107,7 +107,7 @@ public final class RetrievalEvaluator {
       Iterable<CodeChunk> codebase) {
     Batch batch = run(queries, goldIds, sources, codebase, 0);
     return new RetrievalResult(RetrievalResult.aggregate(batch.ranks, batch.pool, rankCutoff,
-        name(tieBreak), name(similarity)), batch.ranks);
+        name(tieBreak), SIMILARITY), batch.ranks);
   }
 
   /**
@@ -187,7 +187,7 @@ public final class RetrievalEvaluator {
       pool = b.pool;
     }
     return new RetrievalResult(RetrievalResult.aggregate(all, pool, rankCutoff, name(tieBreak),
-        name(similarity)), all);
+        SIMILARITY), all);
   }
 
   /**
@@ -221,7 +221,7 @@ public final class RetrievalEvaluator {
           String id = chunk.ids().get(j);
           float[] c = chunk.embeddings()[j];
           checkCode(id, c, pos + j, dim, seen);
-          codes[j] = prepare(c);
+          codes[j] = c;
           List<Integer> qs = queriesByGold.get(id);
           if (qs != null) { // before scoring this chunk, so its codes are counted against the gold
             for (int qi : qs) {
@@ -256,7 +256,7 @@ public final class RetrievalEvaluator {
     checkMissing(missingCount, missing, nq, pos);
     List<RetrievalResult.QueryRank> ranks = ranks(st, goldIds, sources, 0);
     return new RetrievalResult(RetrievalResult.aggregate(ranks, pos, rankCutoff, name(tieBreak),
-        name(similarity)), ranks);
+        SIMILARITY), ranks);
   }
 
   private float[][] prepareQueries(float[][] rawQueries, List<String> goldIds, List<String> sources, int offset) {
@@ -277,7 +277,7 @@ public final class RetrievalEvaluator {
       if (!ScoringKernel.finite(rawQueries[i])) {
         throw new IllegalArgumentException(where(i, sources, offset) + ": embedding is not finite (NaN/Inf)");
       }
-      q[i] = prepare(rawQueries[i]);
+      q[i] = rawQueries[i];
     }
     return q;
   }
@@ -334,7 +334,7 @@ public final class RetrievalEvaluator {
         checkCode(id, c, pos, dim, seen);
         List<Integer> qs = queriesByGold.get(id);
         if (qs != null) {
-          float[] cp = prepare(c);
+          float[] cp = c;
           for (int qi : qs) {
             goldPos[qi] = pos;
             goldScore[qi] = ScoringKernel.dot(q[qi], cp);
@@ -367,7 +367,7 @@ public final class RetrievalEvaluator {
       for (CodeChunk chunk : codebase) {
         float[][] codes = new float[chunk.size()][];
         for (int j = 0; j < codes.length; j++) {
-          codes[j] = prepare(chunk.embeddings()[j]);
+          codes[j] = chunk.embeddings()[j];
         }
         scoreChunk(pool, st, codes, chunk.ids(), chunkStart);
         chunkStart += chunk.size();
@@ -406,11 +406,6 @@ public final class RetrievalEvaluator {
     } else {
       work.run();
     }
-  }
-
-  /** The vector used for scoring: itself for dot product, L2-normalised (a copy) for cosine. */
-  private float[] prepare(float[] v) {
-    return similarity == Similarity.DOT ? v : ScoringKernel.unitCopy(v);
   }
 
   /** Per-query outcome from the final states ({@code null} state = skipped, gold not in the pool). */
@@ -459,7 +454,6 @@ public final class RetrievalEvaluator {
     private int rankCutoff = 1000;
     private int topK = 10;
     private TieBreak tieBreak = TieBreak.PESSIMISTIC;
-    private Similarity similarity = Similarity.DOT;
     private boolean skipMissingGold = false;
     private int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     private int chunkSize = 4096;
@@ -482,11 +476,6 @@ public final class RetrievalEvaluator {
 
     public Builder tieBreak(TieBreak v) {
       tieBreak = java.util.Objects.requireNonNull(v);
-      return this;
-    }
-
-    public Builder similarity(Similarity v) {
-      similarity = java.util.Objects.requireNonNull(v);
       return this;
     }
 

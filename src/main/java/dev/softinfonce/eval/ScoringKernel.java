@@ -3,27 +3,13 @@ package dev.softinfonce.eval;
 import java.util.List;
 
 /**
- * The scoring kernel of retrieval evaluation: the canonical float dot product, the same operations
- * four queries at a time over a chunk of codes (each code row loaded once), and the L2-normalised copy
- * cosine ranking scores with. Pure arithmetic over arrays; what a score means for a rank is
- * {@link QueryState}'s, which queries and codes meet is {@link RetrievalEvaluator}'s.
+ * The scoring kernel of retrieval evaluation: the canonical float dot product, and the same operations
+ * four queries at a time over a chunk of codes (each code row loaded once). Pure arithmetic over
+ * arrays; what a score means for a rank is {@link QueryState}'s, which queries and codes meet is
+ * {@link RetrievalEvaluator}'s.
  */
 final class ScoringKernel {
   private ScoringKernel() {}
-
-  /** {@code v / ‖v‖} as a new array (0 for the zero vector), for cosine ranking. */
-  static float[] unitCopy(float[] v) {
-    double n = 0;
-    for (float x : v) {
-      n += (double) x * x;
-    }
-    float inv = n > 0 ? (float) (1.0 / Math.sqrt(n)) : 0f;
-    float[] out = new float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i] * inv;
-    }
-    return out;
-  }
 
   /**
    * The canonical score: a dot product with four independent accumulators in a fixed order. Java float

@@ -17,7 +17,6 @@ import dev.softinfonce.model.InferenceModel;
 import dev.softinfonce.text.Tokenizer;
 import dev.softinfonce.train.Checkpoints;
 import dev.softinfonce.train.Trainer;
-import static dev.softinfonce.files.FileTrees.deleteTree;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -144,19 +143,22 @@ public final class ExperimentRunner {
     return r;
   }
 
-  /** A fresh run, the continuation of an interrupted one, or (no complete checkpoint) a restart. */
+  /**
+   * A fresh run, the continuation of an interrupted one, or (a run of this row killed before its first
+   * checkpoint) a restart, which removes that run's files, naming them.
+   */
   private Trainer.Result train(ExperimentConfig cfg, Path runDir, String what) {
     Optional<Path> latest = Checkpoints.latest(runDir);
     if (latest.isPresent()) {
-      String saved = Checkpoints.readConfigYaml(latest.get());
-      String diff = difference(saved, cfg.toYaml());
+      // both sides with paths relative to the checkpoint, as it saves them: equal paths compare equal
+      String saved = ExperimentConfig.load(latest.get().resolve(Checkpoints.CONFIG), List.of()).toYaml(latest.get());
+      String diff = difference(saved, cfg.toYaml(latest.get()));
       require(diff == null, what + ": " + runDir + " holds a run with another config (" + diff
           + "); delete that folder or choose another output_dir");
       out.accept(what + ": resuming the interrupted run from " + latest.get());
       return Trainer.resume(runDir).messages(out).run();
     }
-    deleteTree(runDir); // a run killed before its first checkpoint: start over
-    return Trainer.of(cfg).messages(out).run();
+    return Trainer.of(cfg).overwrite(true).messages(out).run();
   }
 
   /** The checkpoint a reference stands for: an earlier row at this seed, or a prerequisite. */

@@ -64,7 +64,7 @@ public final class Quickstart {
       ExperimentConfig rc = cfg.toBuilder().overrides(sets).build();
       out.accept("");
       out.accept("== " + name + " ==");
-      Trainer.Result tr = Trainer.of(rc).messages(out).run();
+      Trainer.Result tr = Trainer.of(rc).overwrite(true).messages(out).run(); // the tour always trains anew
       rows.add(evaluate(name, tr.bestCheckpoint(), rc, test, tr.seconds(), tr.bestValidMrr()));
     }
     rows.add(bm25(cfg, test));
@@ -108,7 +108,7 @@ public final class Quickstart {
     try {
       Files.createDirectories(dir);
       // the start's weights with the runs' model settings (lengths), so the comparison is like for like
-      Files.writeString(dir.resolve("config.yaml"), resolved.toBuilder().set("model.init_from", null).build().toYaml());
+      Files.writeString(dir.resolve("config.yaml"), resolved.toBuilder().set("model.init_from", null).build().toYaml(dir));
       Files.copy(InferenceModel.findTokenizer(start), dir.resolve("tokenizer.json"),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       Path vars = Files.createDirectories(dir.resolve("variables"));

@@ -7,6 +7,7 @@ import dev.softinfonce.config.ModelConfig;
 import dev.softinfonce.config.Precision;
 import dev.softinfonce.model.Similarity;
 import dev.softinfonce.model.PretrainedCheckpoint;
+import dev.softinfonce.files.FolderPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -94,7 +95,7 @@ public final class SavedModelExporter {
         Ops tf = Ops.create(g);
         InferenceGraph graph = new InferenceGraph(tf, ck.config().model(), compute);
         restore(s, tf, graph, ck);
-        info = servingInfo(ck, s, graph);
+        info = servingInfo(ck, s, graph, target);
         SavedModelBundle.exporter(tmp.toString()).withTags(TAG).withSession(s)
             .withSignatures(graph.signatures().toArray(new org.tensorflow.Signature[0])).export();
         writeAssets(tmp, ck, info, compute, base, v);
@@ -152,14 +153,15 @@ public final class SavedModelExporter {
     }
   }
 
-  private static ServingInfo servingInfo(CheckpointDir ck, Session s, InferenceGraph graph) {
+  /** What {@code serving.yaml} says; {@code checkpoint} relative to {@code versionDir}, where the export lands. */
+  private static ServingInfo servingInfo(CheckpointDir ck, Session s, InferenceGraph graph, Path versionDir) {
     ModelConfig m = ck.config().model();
     Similarity similarity = graph.encoder().similarity();
     return new ServingInfo(ServingInfo.FORMAT_VERSION, m.hiddenSize(), m.maxQueryLength(), m.maxCodeLength(),
         m.padTokenId(), m.pooling().name().toLowerCase(java.util.Locale.ROOT), similarity.cosine(),
         similarity.name(), similarity.temperature(), similarity.scale(s, graph.encoder()),
         ck.config().data().codeField().name().toLowerCase(java.util.Locale.ROOT),
-        PortablePath.of(ck.dir().toAbsolutePath().normalize().toString()));
+        FolderPaths.relativeTo(versionDir, ck.dir().toString()));
   }
 
   private static void writeAssets(Path dir, CheckpointDir ck, ServingInfo info, Precision compute, Path base,
@@ -167,27 +169,10 @@ public final class SavedModelExporter {
       throws IOException {
     Path assets = Files.createDirectories(dir.resolve(ASSETS_EXTRA));
     Files.copy(ck.tokenizer(), assets.resolve(TOKENIZER));
-    var shipped = ck.config().toBuilder().set("model.tokenizer", TOKENIZER).set("model.init_from", "")
-        .set("export.precision", compute);
-    var c = ck.config();
-    var paths = new java.util.LinkedHashMap<String, String>(); // keys holding paths: shipped in portable form
-    paths.put("data.train", c.data().train());
-    paths.put("data.valid", c.data().valid());
-    paths.put("data.test", c.data().test());
-    paths.put("data.valid_codebase", c.data().validCodebase());
-    paths.put("data.test_codebase", c.data().testCodebase());
-    paths.put("data.codebase", c.data().codebase());
-    paths.put("data.java_corpus_dir", c.data().javaCorpusDir());
-    paths.put("train.output_dir", c.train().outputDir());
-    paths.put("estimator.model", c.estimator().model());
-    paths.put("export.dir", c.export().dir());
-    paths.forEach((key, v) -> {
-      if (v != null && !v.equals(PortablePath.of(v))) {
-        shipped.set(key, PortablePath.of(v));
-      }
-    });
-    Files.writeString(assets.resolve(CONFIG), "# resolved config of the exported model (model.tokenizer is relative to"
-        + " this folder)\n" + shipped.build().toYaml());
+    // paths relative to assets.extra (the model folder travels): the tokenizer beside it, data as trained
+    var shipped = ck.config().toBuilder().set("model.tokenizer", assets.resolve(TOKENIZER).toString())
+        .set("model.init_from", "").set("export.precision", compute);
+    Files.writeString(assets.resolve(CONFIG), shipped.build().toYaml(assets));
     info.write(assets.resolve(SERVING_INFO));
     String name = base.toAbsolutePath().normalize().getFileName().toString();
     Files.writeString(assets.resolve(ModelCard.FILE), ModelCard.render(ck, info, name, version, compute));

@@ -26,7 +26,8 @@ import java.nio.file.Path;
  * @param temperature the configured τ
  * @param scoreScale the factor applied to {@code q·c} by the {@code score} signature
  * @param codeField which record field the code tower was trained on (code_tokens | code | original_string)
- * @param checkpoint the checkpoint folder the export was made from
+ * @param checkpoint the checkpoint folder the export was made from, relative to the version folder
+ *     (provenance: the export needs nothing from it)
  */
 public record ServingInfo(
     int formatVersion,

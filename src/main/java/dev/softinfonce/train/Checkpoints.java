@@ -34,8 +34,12 @@ import org.tensorflow.Session;
  * <pre>
  *   &lt;run&gt;/checkpoint-&lt;step&gt;/variables.index, variables.data-00000-of-00001   Session.save: every VariableV2
  *                         state.json                                        {@link TrainState}
- *                         config.yaml                                       resolved config
+ *                         config.yaml                                       resolved config, paths relative to this folder
+ *                         tokenizer.json                                    a copy of the run's tokenizer
+ *                         manifest.json                                     sizes and SHA-256 of the above
  * </pre>
+ * A checkpoint folder is self-contained: copied or moved elsewhere (the run folder deleted), it still
+ * evaluates, exports and resumes.
  * A checkpoint is written into {@code <run>/.tmp-checkpoint-<step>-<nanos>}, its files forced to disk,
  * then renamed to {@code checkpoint-<step>} in one atomic move. A crash at any point leaves either the
  * complete folder or none; temp folders are ignored by {@link #latest} and removed by the next save.
@@ -57,10 +61,13 @@ public final class Checkpoints {
   public static final String CONFIG = "config.yaml";
   /** Sizes and checksums of the checkpoint's files ({@link Manifest}), verified before every restore. */
   public static final String MANIFEST = Manifest.FILE;
-  /** The run's tokenizer, one level up; the manifest records it as {@code ../tokenizer.json}. */
+  /**
+   * The run's tokenizer, copied into every checkpoint (checkpoints written before that record the run's
+   * copy one level up as {@code ../tokenizer.json} in their manifest).
+   */
   static final String RUN_TOKENIZER = "tokenizer.json";
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
-  private static final String TMP = ".tmp-checkpoint-";
+  static final String TMP = ".tmp-checkpoint-";
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -91,9 +98,12 @@ public final class Checkpoints {
     return runDir;
   }
 
-  /** Saves with the config written as {@link ExperimentConfig#toYaml()}. */
+  /**
+   * Saves with the config written as {@link ExperimentConfig#toYaml(Path)}: its paths relative to the
+   * checkpoint folder, so the folder (which carries the run's tokenizer too) can be moved or copied.
+   */
   public Path save(Session session, TrainState state, ExperimentConfig config) {
-    return save(session, state, config.toYaml());
+    return save(session, state, config.toYaml(runDir.resolve("checkpoint-" + state.step())));
   }
 
   /**
@@ -112,8 +122,10 @@ public final class Checkpoints {
       session.save(tmp.resolve(VARIABLES).toString());
       writeDurably(tmp.resolve(STATE), JSON.writeValueAsBytes(state));
       writeDurably(tmp.resolve(CONFIG), configYaml.getBytes(StandardCharsets.UTF_8));
-      Manifest.write(tmp, MANIFEST, Files.isRegularFile(runDir.resolve(RUN_TOKENIZER))
-          ? List.of("../" + RUN_TOKENIZER) : List.of());
+      if (Files.isRegularFile(runDir.resolve(RUN_TOKENIZER))) { // a copy: the checkpoint folder stands on its own
+        Files.copy(runDir.resolve(RUN_TOKENIZER), tmp.resolve(RUN_TOKENIZER));
+      }
+      Manifest.write(tmp, MANIFEST, List.of());
       forceAll(tmp);
       beforeCommit.run();
       if (Files.exists(finalDir)) { // same step saved twice (e.g. epoch end on a checkpoint step)

@@ -1,6 +1,7 @@
 package dev.softinfonce.train;
 
 import dev.softinfonce.config.ClusterSpec;
+import dev.softinfonce.config.ConfigException;
 import dev.softinfonce.config.EstimatorConfig;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ModelConfig;
@@ -51,6 +52,10 @@ import org.tensorflow.types.TInt64;
  * the best validation metric; dropout is keyed by the step, the schedule is a function of the step and
  * batches of (seed, epoch, position), so {@link #resume} reproduces the uninterrupted run's losses.
  * A non-finite loss stops the run naming the step; the last good checkpoint stays.
+ *
+ * <p><b>Run folders.</b> A fresh run refuses a folder holding another run ({@link RunFolder}) unless
+ * {@link #overwrite} says to start over. A resume may change the budget ({@link #RESUME_KEYS}), which
+ * extends a finished run; the learning-rate schedule is then that of the new budget (see {@link #resume}).
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -64,6 +69,8 @@ public final class Trainer {
   private final ExperimentConfig cfg;
   private final Path runDir;
   private final boolean resume;
+  private boolean overwrite;
+  private boolean progressBar = true;
   private long stopAfterSteps = -1; // tests: abandon the run like a kill, without a final checkpoint
   /** Test hook for kill tests: pause this many ms after each step so a signal lands mid-run. */
   private static final long STEP_DELAY_MS = Long.getLong("softinfonce.test.stepDelayMillis", 0L);
@@ -138,9 +145,57 @@ public final class Trainer {
    * reported when the run starts and skipped), with the config saved there.
    */
   public static Trainer resume(Path runDir) {
+    return resume(runDir, List.of());
+  }
+
+  /** The keys {@link #resume(Path, List)} may change: the budget, and how often the run validates and saves. */
+  public static final List<String> RESUME_KEYS = List.of("train.max_steps", "train.epochs", "train.eval_every",
+      "train.checkpoint_every");
+
+  /**
+   * As {@link #resume(Path)}, with {@code overrides} ({@code train.max_steps=N}) of {@link #RESUME_KEYS}
+   * applied to the saved config; every other key is refused, named. A larger budget extends a finished
+   * run. The learning rate follows the schedule of the new budget from the resumed step on: warm-up is
+   * not repeated, a constant schedule is unchanged, and a linear or cosine decay is recomputed to reach 0
+   * at the new last step, so a finished run (lr already 0) continues at the rate the longer schedule has
+   * at that step, like a warm restart, and decays to 0 again at the new end.
+   */
+  public static Trainer resume(Path runDir, List<String> overrides) {
     Path latest = Checkpoints.latestVerified(runDir, damaged -> { });
-    ExperimentConfig cfg = ExperimentConfig.builder().file(latest.resolve(Checkpoints.CONFIG)).build();
+    ExperimentConfig saved = ExperimentConfig.builder().file(latest.resolve(Checkpoints.CONFIG)).build();
+    if (overrides.isEmpty()) {
+      return new Trainer(saved, runDir, true);
+    }
+    for (String o : overrides) {
+      String key = o.substring(0, Math.max(0, o.indexOf('='))).trim();
+      if (!RESUME_KEYS.contains(key)) {
+        throw new ConfigException(key.isEmpty() ? o : key, "--resume --set " + o + ": "
+            + (key.isEmpty() ? "expected KEY=VALUE" : key + " cannot change when a run continues (the run's config is"
+            + " saved in " + latest.resolve(Checkpoints.CONFIG) + ")") + "; --resume accepts --set for "
+            + String.join(", ", RESUME_KEYS) + " only; start a new run to change anything else");
+      }
+    }
+    ExperimentConfig cfg = saved.toBuilder().overrides(overrides).build();
+    if (overrides.stream().anyMatch(o -> o.startsWith("train.epochs")) && cfg.train().maxSteps() > 0) {
+      throw new ConfigException("train.epochs", "--resume --set train.epochs: the run's budget is train.max_steps="
+          + cfg.train().maxSteps() + ", which wins over train.epochs; set train.max_steps (or train.max_steps=0 to"
+          + " count epochs)");
+    }
+    long step = Checkpoints.readState(latest).step();
+    if (cfg.train().maxSteps() > 0 && cfg.train().maxSteps() < step) {
+      throw new ConfigException("train.max_steps", "--resume --set train.max_steps=" + cfg.train().maxSteps()
+          + ": the run in " + runDir + " is already at step " + step + "; a resume cannot shorten it");
+    }
     return new Trainer(cfg, runDir, true);
+  }
+
+  /**
+   * Whether a fresh run may start over in a folder that holds another run: its files are deleted first,
+   * each named in a message ({@link RunFolder#prepareFresh}). Without it such a folder is an error.
+   */
+  public Trainer overwrite(boolean startOver) {
+    this.overwrite = startOver;
+    return this;
   }
 
   /** Stops after this many steps of this process, without a final checkpoint (simulates a kill). */
@@ -155,12 +210,21 @@ public final class Trainer {
     return this;
   }
 
+  /** Whether the {@code train.progress} bar may be drawn (false: never, whatever the config says). */
+  public Trainer progressBar(boolean allowed) {
+    this.progressBar = allowed;
+    return this;
+  }
+
   public ExperimentConfig config() {
     return cfg;
   }
 
   public Result run() {
     long t0 = System.nanoTime();
+    if (!resume) {
+      RunFolder.prepareFresh(runDir, overwrite, out);
+    }
     try {
       Files.createDirectories(runDir);
     } catch (IOException e) {
@@ -281,12 +345,23 @@ public final class Trainer {
     long stepsThisProcess = 0;
     long windowStart = System.nanoTime();
     int windowSteps = 0;
+    if (step > total) {
+      throw new ConfigException("train.epochs", "the run in " + runDir + " is at step " + step + ", past the "
+          + total + " steps of train.epochs=" + cfg.train().epochs() + "; a resume cannot shorten it");
+    }
+    if (step == total) {
+      Path latest = Checkpoints.latest(runDir).orElse(null);
+      out.accept("the run in " + runDir + " is complete (" + step + " steps); extend it with `train --resume " + runDir
+          + " --set train.max_steps=N`");
+      return new Result(runDir, step, lastLoss(state), latest, Checkpoints.best(runDir).orElse(latest),
+          state.bestMetric(), (System.nanoTime() - t0) / 1e9, 0);
+    }
     out.accept(String.format("training %d steps (%s; %d batches of %d pairs per epoch) from step %d -> %s",
         total, cfg.train().maxSteps() > 0 ? "train.max_steps" : cfg.train().epochs() + " epochs",
         batcher.batchesInEpoch(0), cfg.train().batchSize(), step, runDir));
     try (MetricsLog log = MetricsLog.open(runDir, step);
          TensorBoard tb = TensorBoard.open(runDir);
-         TrainProgress bar = TrainProgress.create(cfg.train().progress(), total, step)) {
+         TrainProgress bar = TrainProgress.create(progressBar && cfg.train().progress(), total, step)) {
       while (step < total) {
         if (pos.batch() >= batcher.batchesInEpoch(pos.epoch())) {
           pos = new Batcher.Position(pos.epoch() + 1, 0);
@@ -377,6 +452,11 @@ public final class Trainer {
     }
     return new Result(runDir, step, loss, last, Checkpoints.best(runDir).orElse(last), state.bestMetric(),
         (System.nanoTime() - t0) / 1e9, pairsPerSecond);
+  }
+
+  private static double lastLoss(TrainState state) {
+    Double loss = state.metrics().get("loss");
+    return loss == null ? Double.NaN : loss;
   }
 
   /** Runs one update; returns loss, grad norm, weight min/mean/max/clamped share. */

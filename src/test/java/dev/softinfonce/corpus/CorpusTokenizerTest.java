@@ -58,5 +58,10 @@ class CorpusTokenizerTest {
     CorpusTokenizer.shared(cfg.data(), 120, tok, messages::add);
     assertEquals(2, messages.size(), "another vocabulary size: retrained, " + messages);
     assertNotEquals(new String(small), Files.readString(tok));
+    Files.writeString(train, sb.toString().replace("returns", "yields")); // the corpus was rebuilt
+    CorpusTokenizer.shared(cfg.data(), 120, tok, messages::add);
+    assertEquals(3, messages.size(), "another corpus: retrained, " + messages);
+    CorpusTokenizer.shared(cfg.data(), 120, tok, messages::add);
+    assertEquals(3, messages.size(), "unchanged since: reused, " + messages);
   }
 }

@@ -311,10 +311,11 @@ class SavedModelExporterTest {
     assertEquals(16, shipped.model().maxQueryLength());
     assertEquals(32, shipped.model().maxCodeLength());
     assertTrue(shipped.model().normalize());
-    assertEquals("tokenizer.json", shipped.model().tokenizer());
+    assertEquals(assets.resolve("tokenizer.json").toString(), shipped.model().tokenizer(), "relative to assets.extra");
+    assertTrue(Files.readString(assets.resolve("config.yaml")).contains("  tokenizer: tokenizer.json\n"));
     ServingInfo info = ServingInfo.read(assets.resolve("serving.yaml"));
     assertEquals(new ServingInfo(1, 32, 16, 32, 0, "mean", true, "cosine", 1.0, 1.0, "code",
-        PortablePath.of(ckpt.toAbsolutePath().normalize().toString())), info); // no absolute path in assets.extra
+        "../../ckpt"), info); // relative to the version folder: no absolute path in assets.extra
   }
 
   @Test

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  * A run killed with SIGKILL and resumed reaches the same loss at every later step as an uninterrupted
  * run (dropout on, so the step-keyed masks are exercised too).
  */
-class TrainerResumeTest {
+public class TrainerResumeTest {
   @TempDir Path dir;
 
-  static Path syntheticCorpus(Path dir, int n) throws IOException {
+  /** {@code n} CodeSearchNet-style pairs in {@code dir/train.jsonl} (also used by the CLI tests). */
+  public static Path syntheticCorpus(Path dir, int n) throws IOException {
     String[] verbs = {"read", "write", "parse", "sort", "merge", "split", "close", "open", "encode", "decode"};
     String[] nouns = {"file", "string", "list", "map", "buffer", "stream", "array", "token", "socket", "path"};
     List<String> lines = new ArrayList<>();
