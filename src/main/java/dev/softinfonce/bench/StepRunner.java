@@ -6,11 +6,13 @@ import dev.softinfonce.data.CodeHash;
 import dev.softinfonce.estimator.EmbeddingCache;
 import dev.softinfonce.estimator.EmbeddingTables;
 import dev.softinfonce.estimator.EstimatorGraph;
+import dev.softinfonce.train.GradCacheStep;
 import dev.softinfonce.train.TrainingGraph;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -49,6 +51,7 @@ public final class StepRunner implements AutoCloseable {
   private final List<TInt32[]> batches = new ArrayList<>(); // {qIds, qMask, cIds, cMask, index}
   private final long[] realTokens;
   private final TFloat32 learningRate;
+  private final int batchSize;
   private int next;
   private long stepCount;
   private float lastLoss = Float.NaN;
@@ -61,6 +64,7 @@ public final class StepRunner implements AutoCloseable {
   public StepRunner(ExperimentConfig cfg, int threads, long dataSeed) {
     ModelConfig m = cfg.model();
     int b = cfg.train().batchSize();
+    batchSize = b;
     graph = new Graph();
     try {
       step = TrainingGraph.build(graph, cfg, new EstimatorGraph.Resources(Set.of(m.padTokenId()),
@@ -129,14 +133,28 @@ public final class StepRunner implements AutoCloseable {
     long tokens = realTokens[next];
     next = (next + 1) % batches.size();
     try (TInt64 seed = TInt64.scalarOf(stepCount++)) {
-      var runner = session.runner().feed(step.queryIds, t[0]).feed(step.queryMask, t[1])
-          .feed(step.codeIds, t[2]).feed(step.codeMask, t[3]).feed(step.sameCode, sameCode)
-          .feed(step.exampleIndex, t[4]).feed(step.update.learningRate(), learningRate).feed(step.stepSeed, seed)
-          .addTarget(step.update.train()).fetch(step.loss);
-      if (step.estimator.needsTokens()) {
-        runner.feed(step.estimator.queryIds, t[0]).feed(step.estimator.queryMask, t[1])
-            .feed(step.estimator.codeIds, t[2]).feed(step.estimator.codeMask, t[3]);
+      Consumer<Session.Runner> feed = r -> {
+        r.feed(step.queryIds, t[0]).feed(step.queryMask, t[1])
+            .feed(step.codeIds, t[2]).feed(step.codeMask, t[3]).feed(step.sameCode, sameCode)
+            .feed(step.exampleIndex, t[4]).feed(step.update.learningRate(), learningRate).feed(step.stepSeed, seed);
+        if (step.estimator.needsTokens()) {
+          r.feed(step.estimator.queryIds, t[0]).feed(step.estimator.queryMask, t[1])
+              .feed(step.estimator.codeIds, t[2]).feed(step.estimator.codeMask, t[3]);
+        }
+      };
+      if (step.gradCache != null) { // train.grad_cache: 2·⌈B/K⌉ + 2 session runs per step, timed together
+        if (profile != null) {
+          throw new IllegalArgumentException("--profile traces one session run; a train.grad_cache step makes "
+              + (2 * ((batchSize + step.gradCache.chunkSize() - 1) / step.gradCache.chunkSize()) + 2)
+              + "; profile without train.grad_cache.chunk_size");
+        }
+        long t0 = System.nanoTime();
+        lastLoss = GradCacheStep.step(session, step.gradCache, batchSize, feed, List.of(step.loss))[0];
+        return new double[] {checkedLoss(System.nanoTime() - t0), tokens};
       }
+      var runner = session.runner();
+      feed.accept(runner);
+      runner.addTarget(step.update.train()).fetch(step.loss);
       if (profile != null) {
         runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
       }
@@ -152,11 +170,16 @@ public final class StepRunner implements AutoCloseable {
         profile[0] = StepProfile.of(r.getMetadata().orElseThrow(), dt / 1e6);
       }
       lastLoss = ((TFloat32) r.get(0)).getFloat();
-      if (!Float.isFinite(lastLoss)) {
-        throw new IllegalStateException("benchmark step produced loss " + lastLoss);
-      }
-      return new double[] {dt / 1e9, tokens};
+      return new double[] {checkedLoss(dt), tokens};
     }
+  }
+
+  /** {@code nanos} in seconds, once the last loss is known to be finite. */
+  private double checkedLoss(long nanos) {
+    if (!Float.isFinite(lastLoss)) {
+      throw new IllegalStateException("benchmark step produced loss " + lastLoss);
+    }
+    return nanos / 1e9;
   }
 
   /** The loss of the last step (a sanity figure: the step really trains). */

@@ -67,9 +67,11 @@ public final class TrainBenchmark {
     /** A few human-readable lines. */
     public String summary() {
       return String.format(Locale.ROOT,
-          "pairs/s %.2f  non-pad tokens/s %.0f  ms/step median %.1f (mean %.1f)%n"
+          "batch %d, grad cache chunk %d: peak RSS %s MB (%s)%n"
+              + "pairs/s %.2f  non-pad tokens/s %.0f  ms/step median %.1f (mean %.1f)%n"
               + "achieved %.2f GFLOP/s = %.1f %% of the TF %s matmul peak %s GFLOP/s (same run)%n"
               + "FLOPs: %s%ncpu %s%nload average %.1f -> %.1f",
+          setup.get("batch"), setup.get("grad_cache_chunk"), setup.get("peak_rss_mb"), setup.get("peak_rss_covers"),
           pairsPerSecond, tokensPerSecond, msPerStepMedian, msPerStepMean, achievedGflops, 100 * shareOfPeak,
           setup.get("precision"), peakText(), TrainingFlops.FORMULA, setup.get("cpu"), loadAverageStart, loadAverageEnd)
           + (profile == null ? "" : String.format("%n%s", profile.table(15)));
@@ -104,7 +106,12 @@ public final class TrainBenchmark {
     double tokens = 0;
     float loss;
     StepProfile traced;
+    boolean peakReset;
+    long peakRss;
+    long rssBefore;
     try (StepRunner runner = new StepRunner(cfg, threads, cfg.train().seed())) {
+      peakReset = Stats.resetPeakRss(); // the peak below is the steps' (not the matmul peak's or graph building's)
+      rssBefore = Stats.rssBytes();
       for (int i = 0; i < warmup; i++) {
         runner.step();
       }
@@ -114,6 +121,7 @@ public final class TrainBenchmark {
         tokens += r[1];
       }
       loss = runner.lastLoss();
+      peakRss = Stats.peakRssBytes();
       traced = profile ? runner.profileStep() : null;
     }
     double total = secs.stream().mapToDouble(Double::doubleValue).sum();
@@ -141,6 +149,11 @@ public final class TrainBenchmark {
     setup.put("estimator", cfg.objective().name().usesRelevance()
         ? dev.softinfonce.config.ConfigParser.yamlName(cfg.estimator().name()) : "none");
     setup.put("batch", batch);
+    setup.put("grad_cache_chunk", cfg.train().gradCache().chunkSize()); // 0: one pass over the batch
+    setup.put("peak_rss_mb", peakRss < 0 ? "unknown" : round(peakRss / 1048576.0, 1));
+    setup.put("rss_before_steps_mb", rssBefore < 0 ? "unknown" : round(rssBefore / 1048576.0, 1));
+    setup.put("peak_rss_covers", peakReset ? "the timed and warm-up steps (VmHWM reset before them)"
+        : "the whole process (VmHWM could not be reset)");
     setup.put("qlen", m.maxQueryLength());
     setup.put("clen", m.maxCodeLength());
     setup.put("lengths", "real length per row uniform in [ceil(L/2), L], padded to L");
@@ -149,6 +162,9 @@ public final class TrainBenchmark {
     setup.put("steps", steps);
     setup.put("warmup", warmup);
     setup.put("flops_per_step", flops);
+    if (cfg.train().gradCache().enabled()) {
+      setup.put("flops_note", "the formula counts one forward pass; a grad-cache step encodes every pair twice");
+    }
     return new Report(setup, batch * steps / total, tokens / total, 1000 * median, 1000 * total / steps, achieved,
         peak, achieved / best, loss, loadStart, Stats.loadAverage(), traced);
   }

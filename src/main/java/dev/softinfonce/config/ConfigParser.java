@@ -82,14 +82,19 @@ public final class ConfigParser {
 
   private static Set<String> pathKeys() {
     Set<String> keys = new LinkedHashSet<>();
-    ExperimentConfig.SECTIONS.forEach((name, type) -> {
-      for (RecordComponent c : type.getRecordComponents()) {
-        if (c.getAnnotation(Field.class).path()) {
-          keys.add(name + "." + snake(c.getName()));
-        }
-      }
-    });
+    ExperimentConfig.SECTIONS.forEach((name, type) -> pathKeys(name, type, keys));
     return Collections.unmodifiableSet(keys);
+  }
+
+  private static void pathKeys(String prefix, Class<?> type, Set<String> keys) {
+    for (RecordComponent c : type.getRecordComponents()) {
+      String key = prefix + "." + snake(c.getName());
+      if (isSubsection(c)) {
+        pathKeys(key, c.getType(), keys);
+      } else if (c.getAnnotation(Field.class).path()) {
+        keys.add(key);
+      }
+    }
   }
 
   /** A path value saved relative to {@code folder}, resolved; a named start ({@code pretrained:NAME}) is not a path. */
@@ -129,19 +134,61 @@ public final class ConfigParser {
         throw new ConfigException(name, where(path, section.getValueNode()) + ": section '" + name
             + "' must be a mapping of keys");
       }
-      for (NodeTuple entry : body.getValue()) {
-        String key = name + "." + scalar(path, entry.getKeyNode());
-        String src = where(path, entry.getKeyNode());
-        checkKnown(key, src);
-        String firstKey = seen.putIfAbsent(key, src);
-        if (firstKey != null) {
-          throw new ConfigException(key, src + ": duplicate key '" + key + "' (first at " + firstKey
-              + "); a key may be given once");
-        }
-        raw.put(key, new Raw(rawValue(path, key, entry.getValueNode()), src));
-      }
+      entries(path, name, type, body, seen);
     }
     return this;
+  }
+
+  /** The keys of one section (or subsection such as {@code train.grad_cache}) named {@code prefix}. */
+  private void entries(Path path, String prefix, Class<?> type, MappingNode body, Map<String, String> seen) {
+    for (NodeTuple entry : body.getValue()) {
+      String key = prefix + "." + scalar(path, entry.getKeyNode());
+      String src = where(path, entry.getKeyNode());
+      String firstKey = seen.putIfAbsent(key, src);
+      if (firstKey != null) {
+        throw new ConfigException(key, src + ": duplicate key '" + key + "' (first at " + firstKey
+            + "); a key may be given once");
+      }
+      Class<?> sub = subsection(type, key.substring(prefix.length() + 1));
+      if (sub != null) {
+        if (entry.getValueNode() instanceof MappingNode inner) {
+          entries(path, key, sub, inner, seen);
+        } else if (!(entry.getValueNode() instanceof ScalarNode s && s.getValue().isEmpty())) {
+          throw new ConfigException(key, where(path, entry.getValueNode()) + ": '" + key
+              + "' must be a mapping of keys (" + String.join(", ", keys(sub)) + ")");
+        }
+        continue;
+      }
+      checkKnown(key, src);
+      raw.put(key, new Raw(rawValue(path, key, entry.getValueNode()), src));
+    }
+  }
+
+  /** The record type of the subsection {@code name} of {@code type}, or null if it is a plain key. */
+  private static Class<?> subsection(Class<?> type, String name) {
+    for (RecordComponent c : type.getRecordComponents()) {
+      if (isSubsection(c) && snake(c.getName()).equals(name)) {
+        return c.getType();
+      }
+    }
+    return null;
+  }
+
+  private static boolean isSubsection(RecordComponent c) {
+    return c.getType().isRecord();
+  }
+
+  /** The keys of a section below its name, subsections flattened: {@code batch_size}, {@code grad_cache.chunk_size}. */
+  private static List<String> keys(Class<?> type) {
+    List<String> keys = new ArrayList<>();
+    for (RecordComponent c : type.getRecordComponents()) {
+      if (isSubsection(c)) {
+        keys(c.getType()).forEach(k -> keys.add(snake(c.getName()) + "." + k));
+      } else {
+        keys.add(snake(c.getName()));
+      }
+    }
+    return keys;
   }
 
   /** Applies {@code section.key=value} overrides; the value is read as a YAML scalar or flow list. */
@@ -184,12 +231,20 @@ public final class ConfigParser {
   /** Pre-fills every key from an existing config. */
   ConfigParser values(ExperimentConfig config) {
     for (var section : ExperimentConfig.SECTIONS.entrySet()) {
-      Record rec = sectionOf(config, section.getKey());
-      for (RecordComponent c : section.getValue().getRecordComponents()) {
-        set(section.getKey() + "." + snake(c.getName()), read(c, rec));
-      }
+      values(section.getKey(), sectionOf(config, section.getKey()));
     }
     return this;
+  }
+
+  private void values(String prefix, Record rec) {
+    for (RecordComponent c : rec.getClass().getRecordComponents()) {
+      String key = prefix + "." + snake(c.getName());
+      if (isSubsection(c)) {
+        values(key, (Record) read(c, rec));
+      } else {
+        set(key, read(c, rec));
+      }
+    }
   }
 
   /**
@@ -245,12 +300,16 @@ public final class ConfigParser {
     }
   }
 
-  private Record buildSection(String section, Class<? extends Record> type) {
+  private Record buildSection(String section, Class<?> type) {
     RecordComponent[] comps = type.getRecordComponents();
     Object[] args = new Object[comps.length];
     for (int i = 0; i < comps.length; i++) {
       RecordComponent c = comps[i];
       String key = section + "." + snake(c.getName());
+      if (isSubsection(c)) {
+        args[i] = buildSection(key, c.getType());
+        continue;
+      }
       Field f = c.getAnnotation(Field.class);
       Raw r = raw.get(key);
       Object value = r != null ? r.value() : defaultRaw(f);
@@ -258,9 +317,9 @@ public final class ConfigParser {
       args[i] = convert(key, c, f, value, src);
     }
     try {
-      Constructor<? extends Record> ctor = type.getDeclaredConstructor(
+      Constructor<?> ctor = type.getDeclaredConstructor(
           Arrays.stream(comps).map(RecordComponent::getType).toArray(Class<?>[]::new));
-      return ctor.newInstance(args);
+      return (Record) ctor.newInstance(args);
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
@@ -403,7 +462,7 @@ public final class ConfigParser {
           + ExperimentConfig.SECTIONS.keySet());
     }
     String name = key.substring(dot + 1);
-    List<String> keys = Arrays.stream(type.getRecordComponents()).map(c -> snake(c.getName())).toList();
+    List<String> keys = keys(type);
     if (!keys.contains(name)) {
       throw new ConfigException(key, "unknown key '" + key + "' (" + src + ")" + suggest(name, keys)
           + "; keys of " + section + ": " + String.join(", ", keys));
@@ -518,16 +577,25 @@ public final class ConfigParser {
     }
     for (var section : ExperimentConfig.SECTIONS.entrySet()) {
       sb.append(section.getKey()).append(":\n");
-      Record rec = sectionOf(config, section.getKey());
-      for (RecordComponent c : section.getValue().getRecordComponents()) {
-        Object v = read(c, rec);
-        if (folder != null && v instanceof String s && c.getAnnotation(Field.class).path()) {
-          v = PretrainedStart.isNamed(s) ? s : FolderPaths.relativeTo(folder, s);
-        }
-        sb.append("  ").append(snake(c.getName())).append(": ").append(yamlValue(v)).append('\n');
-      }
+      yaml(sb, "  ", sectionOf(config, section.getKey()), folder);
     }
     return sb.toString();
+  }
+
+  private static void yaml(StringBuilder sb, String indent, Record rec, Path folder) {
+    for (RecordComponent c : rec.getClass().getRecordComponents()) {
+      Object v = read(c, rec);
+      sb.append(indent).append(snake(c.getName())).append(':');
+      if (isSubsection(c)) {
+        sb.append('\n');
+        yaml(sb, indent + "  ", (Record) v, folder);
+        continue;
+      }
+      if (folder != null && v instanceof String s && c.getAnnotation(Field.class).path()) {
+        v = PretrainedStart.isNamed(s) ? s : FolderPaths.relativeTo(folder, s);
+      }
+      sb.append(' ').append(yamlValue(v)).append('\n');
+    }
   }
 
   private static String yamlValue(Object v) {

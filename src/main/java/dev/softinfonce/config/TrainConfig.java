@@ -2,7 +2,10 @@ package dev.softinfonce.config;
 
 import java.util.List;
 
-/** The training loop: AdamW with a fed learning rate, schedule, clipping, checkpoints and logging. */
+/**
+ * The training loop: AdamW with a fed learning rate, schedule, clipping, checkpoints and logging.
+ * {@code gradCache} is the subsection {@code train.grad_cache} ({@link GradCacheConfig}).
+ */
 public record TrainConfig(
     @Field(value = "runs/default", help = "run directory: checkpoints, metrics.jsonl, events", path = true) String outputDir,
     @Field(value = "1234", help = "seed for init, dropout and shuffling") long seed,
@@ -28,7 +31,8 @@ public record TrainConfig(
     @Field(value = "[]", help = "multi-worker: host:port of each worker, task 0 = this chief (else env"
         + " SOFTINFONCE_CLUSTER / TF_CONFIG; see ClusterSpec)") List<String> cluster,
     @Field(value = "120", min = 1, help = "multi-worker: seconds a step may wait on the workers before the chief"
-        + " stops naming the one that is gone") int clusterTimeout) {
+        + " stops naming the one that is gone") int clusterTimeout,
+    GradCacheConfig gradCache) {
 
   /** Learning-rate decay after warm-up. */
   public enum Schedule { CONSTANT, LINEAR, COSINE }

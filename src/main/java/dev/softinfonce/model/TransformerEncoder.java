@@ -152,11 +152,12 @@ public final class TransformerEncoder<T extends TFloating> {
       Operand<TInt32> length, Operand<T> bias, Class<C> c) {
     Operand<C> ctx = layer.attention().apply(ComputeType.cast(tf, h, c), batch, length, bias, dropout,
         cfg.attentionDropout()); // [N, D]
-    Operand<T> a = ComputeType.cast(tf, dropout.apply(layer.attentionOutput().apply(ctx), cfg.hiddenDropout()),
-        dtype); // [N, D]
+    // [N, D] rows are B examples of L tokens: dropout is addressed by example (see Dropout)
+    Operand<T> a = ComputeType.cast(tf,
+        dropout.apply(layer.attentionOutput().apply(ctx), cfg.hiddenDropout(), batch), dtype); // [N, D]
     h = layer.attentionNorm().apply(tf.math.add(a, h)); // [N, D]
     Operand<T> f = ComputeType.cast(tf,
-        dropout.apply(layer.feedForward().apply(ComputeType.cast(tf, h, c)), cfg.hiddenDropout()), dtype); // [N, D]
+        dropout.apply(layer.feedForward().apply(ComputeType.cast(tf, h, c)), cfg.hiddenDropout(), batch), dtype); // [N, D]
     return layer.outputNorm().apply(tf.math.add(f, h)); // [N, D]
   }
 

@@ -111,9 +111,16 @@ public final class AdamW {
 
   /** Same as {@link #minimize(Ops, Operand, Operand)} with a new scalar placeholder {@code <prefix>learning_rate}. */
   public Update minimize(Ops tf, Operand<TFloat32> loss) {
-    Placeholder<TFloat32> lr =
-        tf.withName(prefix + "learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    return minimize(tf, loss, lr);
+    return minimize(tf, loss, learningRatePlaceholder(tf));
+  }
+
+  /** Same as {@link #apply(Ops, List, List, Operand)} with a new scalar placeholder {@code <prefix>learning_rate}. */
+  public Update apply(Ops tf, List<Output<TFloat32>> vars, List<Operand<TFloat32>> grads) {
+    return apply(tf, vars, grads, learningRatePlaceholder(tf));
+  }
+
+  private Placeholder<TFloat32> learningRatePlaceholder(Ops tf) {
+    return tf.withName(prefix + "learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
   }
 
   /**
@@ -126,8 +133,25 @@ public final class AdamW {
    *     shape that is not fully known (slots need it)
    */
   public Update minimize(Ops tf, Operand<TFloat32> loss, Operand<TFloat32> learningRate) {
+    List<Output<TFloat32>> vars = trainedVariables(tf, List.of(loss));
+    Output<?>[] gs = graphOf(tf).addGradients(loss.asOutput(), vars.toArray(new Output<?>[0]));
+    List<Operand<TFloat32>> grads = new ArrayList<>();
+    for (Output<?> g : gs) {
+      grads.add(g.expect(TFloat32.class));
+    }
+    return apply(tf, vars, grads, learningRate);
+  }
+
+  /**
+   * The variables this optimizer trains for a loss computed from {@code roots}: every float32
+   * {@code VariableV2} in the graph that passes the trainable filter and that some root depends on (not
+   * through {@code StopGradient}), in graph order.
+   *
+   * @throws IllegalArgumentException if there is none, or one has a shape that is not fully known
+   */
+  public List<Output<TFloat32>> trainedVariables(Ops tf, List<? extends Operand<?>> roots) {
     Graph graph = graphOf(tf);
-    Set<String> upstream = upstreamOf((GraphOperation) loss.op());
+    Set<String> upstream = upstream(roots);
     List<Output<TFloat32>> vars = new ArrayList<>();
     for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
       GraphOperation op = it.next();
@@ -138,7 +162,7 @@ public final class AdamW {
     }
     if (vars.isEmpty()) {
       throw new IllegalArgumentException("AdamW: no float32 variable both passes the trainable filter and "
-          + "receives a gradient from the loss '" + loss.op().name() + "'");
+          + "receives a gradient from " + roots.stream().map(r -> "'" + r.op().name() + "'").toList());
     }
     for (Output<TFloat32> v : vars) {
       if (v.shape().isUnknown() || v.shape().hasUnknownDimension()) {
@@ -146,12 +170,21 @@ public final class AdamW {
             + "; slots need a fully known shape");
       }
     }
-    Output<?>[] gs = graph.addGradients(loss.asOutput(), vars.toArray(new Output<?>[0]));
-    List<Operand<TFloat32>> grads = new ArrayList<>();
-    for (Output<?> g : gs) {
-      grads.add(g.expect(TFloat32.class));
-    }
+    return vars;
+  }
 
+  /**
+   * Adds clipping, the optimizer state variables and the update ops for gradients computed elsewhere
+   * (the gradient cache accumulates them over several runs). Runs nothing.
+   *
+   * @param vars the trained variables ({@link #trainedVariables})
+   * @param grads their gradients, same order and shapes
+   */
+  public Update apply(Ops tf, List<Output<TFloat32>> vars, List<Operand<TFloat32>> grads,
+      Operand<TFloat32> learningRate) {
+    if (vars.size() != grads.size()) {
+      throw new IllegalArgumentException("AdamW: " + vars.size() + " variables but " + grads.size() + " gradients");
+    }
     // Global norm over all gradients (before clipping): sqrt(Σ_i Σ g_i²), scalar.
     Operand<TFloat32> gradNorm = globalNorm(tf, grads);
     List<Operand<TFloat32>> clipped = grads;
@@ -220,14 +253,17 @@ public final class AdamW {
   }
 
   /**
-   * Names of the ops the value of {@code root} depends on through data inputs, not crossing
+   * Names of the ops the values of {@code roots} depend on through data inputs, not crossing
    * {@code StopGradient} (variables behind it get no gradient and TF refuses to differentiate them).
    */
-  private static Set<String> upstreamOf(GraphOperation root) {
+  static Set<String> upstream(List<? extends Operand<?>> roots) {
     Set<String> seen = new HashSet<>();
     ArrayDeque<GraphOperation> todo = new ArrayDeque<>();
-    todo.add(root);
-    seen.add(root.name());
+    for (Operand<?> root : roots) {
+      if (seen.add(root.op().name())) {
+        todo.add((GraphOperation) root.op());
+      }
+    }
     while (!todo.isEmpty()) {
       GraphOperation op = todo.poll();
       if (op.type().equals("StopGradient") || op.type().equals("PreventGradient")) {

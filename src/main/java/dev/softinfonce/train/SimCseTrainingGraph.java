@@ -36,7 +36,8 @@ import org.tensorflow.types.TInt64;
  * Code is not read and there is no estimator: every negative weighs 1. The two views differ only in
  * their dropout masks: each {@code encodeQuery} call creates new dropout sites, and a site's mask is
  * keyed by (step, seed, site), so a step's randomness depends only on (seed, step) and a resumed run
- * reproduces an uninterrupted one. Validation is {@link SimCseValidation}. Builds graph only; runs nothing.
+ * reproduces an uninterrupted one. With {@code train.grad_cache} the two views are the cache's two tower
+ * outputs ({@link GradCache}). Validation is {@link SimCseValidation}. Builds graph only; runs nothing.
  */
 public final class SimCseTrainingGraph implements StepGraph {
   private final Ops tf;
@@ -55,6 +56,8 @@ public final class SimCseTrainingGraph implements StepGraph {
   public final Operand<TFloat32> loss;
   public final WeightStats<TFloat32> weightStats;
   public final AdamW.Update update;
+  /** With {@code train.grad_cache}: the runs of a step ({@link GradCacheStep}); null otherwise. */
+  public final GradCache.Plan gradCache;
 
   private SimCseTrainingGraph(Graph graph, ExperimentConfig cfg) {
     this.cfg = cfg;
@@ -65,15 +68,21 @@ public final class SimCseTrainingGraph implements StepGraph {
     encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed(), "", cfg.train().precision());
     SimCseLoss simcse = new SimCseLoss(cfg.objective().t());
     // Each call adds new dropout sites (Dropout counts them), so the two views draw different masks.
-    view1 = encoder.encodeQuery(queryIds, queryMask); // [B, D]
-    view2 = encoder.encodeQuery(queryIds, queryMask); // [B, D]
+    // train.grad_cache: the views are two tower outputs of the cache (chunked towers, placeholders [B, D]).
+    GradCache cache = GradCache.of(tf, cfg.train().gradCache());
+    List<Operand<TFloat32>> views = cache.encode(rows -> List.of(
+        encoder.encodeQuery(rows.apply(queryIds), rows.apply(queryMask)), // [B, D]
+        encoder.encodeQuery(rows.apply(queryIds), rows.apply(queryMask)))); // [B, D]
+    view1 = views.get(0); // [B, D]
+    view2 = views.get(1); // [B, D]
     scores = simcse.logits(tf, view1, view2); // [B, B] cos / t
     loss = simcse.lossFromLogits(tf, scores); // []
     // SimCSE weighs every negative 1 (nothing clamped); logged like any other run.
     // Four distinct ops: a session run may not fetch one output twice.
     weightStats = new WeightStats<>(tf.constant(1f), tf.constant(1f), tf.constant(1f), tf.constant(0f));
-    update = AdamW.builder().config(cfg.train())
-        .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build().minimize(tf, loss);
+    update = cache.minimize(loss, AdamW.builder().config(cfg.train())
+        .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build());
+    gradCache = cache.plan();
   }
 
   /** Builds the SimCSE training graph of {@code cfg} ({@code objective.name: simcse}) into {@code graph}. */
@@ -108,6 +117,11 @@ public final class SimCseTrainingGraph implements StepGraph {
   @Override
   public AdamW.Update update() {
     return update;
+  }
+
+  @Override
+  public GradCache.Plan gradCache() {
+    return gradCache;
   }
 
   @Override

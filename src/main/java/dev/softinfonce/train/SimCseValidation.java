@@ -2,6 +2,8 @@ package dev.softinfonce.train;
 
 import dev.softinfonce.corpus.TokenizedCorpus;
 import dev.softinfonce.text.TokenizedBatch;
+import java.util.List;
+import java.util.function.Consumer;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.StdArrays;
@@ -64,11 +66,23 @@ final class SimCseValidation {
       float[][] logits = new float[n][n]; // [B, B]
       double loss;
       try (TInt32 ids = Trainer.ints(b.ids()); TInt32 mask = Trainer.ints(b.mask());
-           TInt64 step = TInt64.scalarOf(DROPOUT_STEP);
-           Result r = s.runner().feed(tg.queryIds, ids).feed(tg.queryMask, mask).feed(tg.stepSeed, step)
-               .fetch(tg.scores).fetch(tg.loss).run()) {
-        StdArrays.copyFrom((TFloat32) r.get(0), logits);
-        loss = ((TFloat32) r.get(1)).getFloat();
+           TInt64 step = TInt64.scalarOf(DROPOUT_STEP)) {
+        Consumer<Session.Runner> feed = r -> r.feed(tg.queryIds, ids).feed(tg.queryMask, mask).feed(tg.stepSeed, step);
+        // With train.grad_cache the views come from the chunked towers (GradCacheStep.encode) through placeholders.
+        List<TFloat32> views = tg.gradCache == null ? List.of() : GradCacheStep.encode(s, tg.gradCache, n, feed);
+        try {
+          Session.Runner runner = s.runner();
+          feed.accept(runner);
+          for (int i = 0; i < views.size(); i++) {
+            runner.feed(tg.gradCache.embeddings().get(i), views.get(i));
+          }
+          try (Result r = runner.fetch(tg.scores).fetch(tg.loss).run()) {
+            StdArrays.copyFrom((TFloat32) r.get(0), logits);
+            loss = ((TFloat32) r.get(1)).getFloat();
+          }
+        } finally {
+          views.forEach(TFloat32::close);
+        }
       }
       for (int i = 0; i < n; i++) {
         int rank = rank(logits, i);

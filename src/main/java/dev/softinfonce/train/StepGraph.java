@@ -34,6 +34,12 @@ public interface StepGraph {
 
   AdamW.Update update();
 
+  /**
+   * With {@code train.grad_cache}, the runs of a step ({@link GradCacheStep}: chunked towers, objective,
+   * chunked backward, then {@link #update()}); null for the one-pass step.
+   */
+  GradCache.Plan gradCache();
+
   /** [] int64 fed with the step number: keys the dropout masks ({@code nn.Dropout#STEP_SEED}). */
   Operand<TInt64> stepSeed();
 

@@ -36,6 +36,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.StdArrays;
@@ -464,13 +465,24 @@ public final class Trainer {
       long step) {
     List<Tensor> feeds = new ArrayList<>();
     try {
-      Session.Runner r = s.runner();
-      tg.feed(r, batch, est, feeds);
-      r.feed(tg.update().learningRate(), keep(feeds, TFloat32.scalarOf((float) lr)))
-          .feed(tg.stepSeed(), keep(feeds, TInt64.scalarOf(step)));
+      TFloat32 rate = keep(feeds, TFloat32.scalarOf((float) lr));
+      TInt64 seed = keep(feeds, TInt64.scalarOf(step));
+      Consumer<Session.Runner> feed = runner -> {
+        tg.feed(runner, batch, est, feeds);
+        runner.feed(tg.update().learningRate(), rate).feed(tg.stepSeed(), seed);
+      };
       WeightStats<TFloat32> w = tg.weightStats();
-      r.addTarget(tg.update().train()).fetch(tg.loss()).fetch(tg.update().gradNorm())
-          .fetch(w.min()).fetch(w.mean()).fetch(w.max()).fetch(w.clampedShare());
+      List<Operand<TFloat32>> stats = List.of(w.min(), w.mean(), w.max(), w.clampedShare());
+      if (tg.gradCache() != null) { // train.grad_cache: 2·⌈B/K⌉ + 2 runs (GradCacheStep)
+        List<Operand<TFloat32>> fetches = new ArrayList<>(List.of(tg.loss()));
+        fetches.addAll(stats);
+        float[] v = GradCacheStep.step(s, tg.gradCache(), batch.indices().length, feed, fetches); // loss, stats, norm
+        return new float[] {v[0], v[5], v[1], v[2], v[3], v[4]};
+      }
+      Session.Runner r = s.runner();
+      feed.accept(r);
+      r.addTarget(tg.update().train()).fetch(tg.loss()).fetch(tg.update().gradNorm());
+      stats.forEach(r::fetch);
       try (org.tensorflow.Result res = r.run()) {
         float[] v = new float[6];
         for (int i = 0; i < 6; i++) {

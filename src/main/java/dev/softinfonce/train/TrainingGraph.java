@@ -67,6 +67,8 @@ public final class TrainingGraph implements StepGraph {
   public final Operand<TFloat32> loss; // []
   public final WeightStats<TFloat32> weightStats;
   public final AdamW.Update update;
+  /** With {@code train.grad_cache}: the runs of a step ({@link GradCacheStep}); null otherwise. */
+  public final GradCache.Plan gradCache;
   /**
    * Validation in the training session: ids and mask {@code [N, L]} of valid queries or pool code,
    * encoded by the trainee without dropout ({@link DualEncoder#withoutDropout}), which reads the same
@@ -93,11 +95,17 @@ public final class TrainingGraph implements StepGraph {
     stepSeed = Dropout.stepSeed(tf);
 
     encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed(), "", cfg.train().precision());
-    Operand<TFloat32> q = shards == null ? encoder.encodeQuery(queryIds, queryMask) // [B, D]
-        : shards.encode(tf, queryIds, queryMask, encoder::encodeQuery);
-    Operand<TFloat32> c = shards == null ? encoder.encodeCode(codeIds, codeMask) // [B, D]
-        : shards.encode(tf, codeIds, codeMask, encoder::encodeCode);
-    scores = encoder.scores(q, c); // [B, B]
+    // train.grad_cache: the towers encode one chunk of rows at a time, the objective reads the whole
+    // batch's embeddings from placeholders (GradCache); otherwise the towers encode the whole batch.
+    GradCache cache = GradCache.of(tf, cfg.train().gradCache());
+    // On a cluster (Shards) each task encodes its shard and the chief gathers them instead.
+    List<Operand<TFloat32>> e = shards != null ? List.of(
+        shards.encode(tf, queryIds, queryMask, encoder::encodeQuery), // [B, D]
+        shards.encode(tf, codeIds, codeMask, encoder::encodeCode)) // [B, D]
+        : cache.encode(rows -> List.of(
+            encoder.encodeQuery(rows.apply(queryIds), rows.apply(queryMask)), // [B, D]
+            encoder.encodeCode(rows.apply(codeIds), rows.apply(codeMask)))); // [B, D]
+    scores = encoder.scores(e.get(0), e.get(1)); // [B, B]
 
     estimator = EstimatorGraph.build(tf, cfg, res,
         new EstimatorGraph.TraineeInputs(queryIds, queryMask, codeIds, codeMask, exampleIndex, scores));
@@ -112,8 +120,9 @@ public final class TrainingGraph implements StepGraph {
     validationMask = ids("validation_attention_mask");
     validationQuery = inference.encodeQuery(validationIds, validationMask); // [N, D]
     validationCode = inference.encodeCode(validationIds, validationMask); // [N, D]
-    update = AdamW.builder().config(cfg.train())
-        .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build().minimize(tf, loss);
+    update = cache.minimize(loss, AdamW.builder().config(cfg.train())
+        .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build());
+    gradCache = cache.plan();
   }
 
   private Placeholder<TInt32> ids(String name) {
@@ -130,6 +139,10 @@ public final class TrainingGraph implements StepGraph {
    * and the embeddings are gathered on the chief for the objective and estimator ({@link Shards}).
    */
   public static TrainingGraph build(Graph graph, ExperimentConfig cfg, EstimatorGraph.Resources res, Shards shards) {
+    if (cfg.train().gradCache().enabled()) {
+      throw new IllegalArgumentException("train.cluster with train.grad_cache.chunk_size "
+          + cfg.train().gradCache().chunkSize() + ": the gradient cache does not run on a cluster yet (set one of them)");
+    }
     return new TrainingGraph(graph, cfg, res, shards);
   }
 
@@ -165,6 +178,11 @@ public final class TrainingGraph implements StepGraph {
   @Override
   public AdamW.Update update() {
     return update;
+  }
+
+  @Override
+  public GradCache.Plan gradCache() {
+    return gradCache;
   }
 
   @Override

@@ -15,6 +15,9 @@
  *   <tr><td>{@link dev.softinfonce.train.TrainingGraph}, {@link dev.softinfonce.train.SimCseTrainingGraph}</td>
  *       <td>the two training graph builders (query–code objectives; {@code objective.name: simcse}), both
  *       a {@link dev.softinfonce.train.StepGraph} for the loop</td></tr>
+ *   <tr><td>{@link dev.softinfonce.train.GradCache}, {@link dev.softinfonce.train.GradCacheStep}</td><td>the
+ *       gradient cache ({@code train.grad_cache.chunk_size}): chunked towers, objective on the full batch,
+ *       chunked backward into accumulators, one AdamW update (graph pieces; the runs of a step)</td></tr>
  *   <tr><td>{@link dev.softinfonce.train.SimCseValidation}</td><td>validation of {@code objective.name: simcse}
  *       runs: in-batch retrieval between two dropout views of the valid docstrings</td></tr>
  * </table>
