@@ -139,7 +139,7 @@ public final class TrainingGraph implements StepGraph {
    * and the embeddings are gathered on the chief for the objective and estimator ({@link Shards}).
    */
   public static TrainingGraph build(Graph graph, ExperimentConfig cfg, EstimatorGraph.Resources res, Shards shards) {
-    if (cfg.train().gradCache().enabled()) {
+    if (shards != null && cfg.train().gradCache().enabled()) {
       throw new IllegalArgumentException("train.cluster with train.grad_cache.chunk_size "
           + cfg.train().gradCache().chunkSize() + ": the gradient cache does not run on a cluster yet (set one of them)");
     }
