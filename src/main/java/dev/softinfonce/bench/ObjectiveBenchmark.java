@@ -1,6 +1,9 @@
 package dev.softinfonce.bench;
 
 import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.config.ObjectiveConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +17,8 @@ import java.util.Map;
  * interleaved (variant 1, 2, ..., k, then again), so drift of a shared machine's load hits all
  * variants alike; the medians of the per-step times are compared. A benchmark, not a test.
  *
- * <p>Soft-InfoNCE hyper-parameters are the paper's Table 7 per estimator. Frozen estimator models
+ * <p>Soft-InfoNCE hyper-parameters are the paper's Table 7 per estimator, read from the paper configs.
+ * Frozen estimator models
  * (SimCSE encoder, trained model) have the trainee's architecture with random weights (see
  * {@link StepRunner}); the cached table has {@value StepRunner#CACHE_ROWS} rows.
  */
@@ -28,23 +32,47 @@ public final class ObjectiveBenchmark {
   public record Row(String label, double msPerStepMedian, double overheadPercent, double overheadPercentPaired,
       int steps) {}
 
-  /** The variants of the table, in print order; InfoNCE first (the reference). */
-  public static List<Variant> variants() {
+  /** The paper's Soft-InfoNCE settings per estimator (Table 7), one config each in the configs folder. */
+  static final String BM25_CONFIG = "paper-bm25.yaml";
+  static final String SIMCSE_CONFIG = "paper-simcse.yaml";
+  static final String TRAINED_CONFIG = "paper-trained.yaml";
+
+  /**
+   * The variants of the table, in print order; InfoNCE first (the reference). Soft-InfoNCE's alpha, beta
+   * and t per estimator are read from the paper configs in {@code configs} ({@value #BM25_CONFIG},
+   * {@value #SIMCSE_CONFIG}, {@value #TRAINED_CONFIG}): the configs are where those numbers live.
+   */
+  public static List<Variant> variants(Path configs) {
     String frozen = "estimator.model=bench-random-frozen";
+    List<String> trained = paperWeights(configs, TRAINED_CONFIG);
     return List.of(
         new Variant("infonce", List.of("objective.name=infonce")),
         new Variant("soft_infonce + uniform", List.of("objective.name=soft_infonce", "estimator.name=uniform",
             "objective.alpha=1.0", "objective.beta=1.0", "objective.t=1.0")),
-        new Variant("soft_infonce + bm25", List.of("objective.name=soft_infonce", "estimator.name=bm25",
-            "objective.alpha=1.5", "objective.beta=0.5", "objective.t=1.0")),
-        new Variant("soft_infonce + simcse", List.of("objective.name=soft_infonce", "estimator.name=simcse",
-            frozen, "objective.alpha=1.3", "objective.beta=0.7", "objective.t=0.1")),
-        new Variant("soft_infonce + trained (online)", List.of("objective.name=soft_infonce",
-            "estimator.name=trained", "estimator.mode=online", frozen,
-            "objective.alpha=1.3", "objective.beta=0.7", "objective.t=5.0")),
-        new Variant("soft_infonce + trained (cached)", List.of("objective.name=soft_infonce",
-            "estimator.name=trained", "estimator.mode=cached", frozen,
-            "objective.alpha=1.3", "objective.beta=0.7", "objective.t=5.0")));
+        new Variant("soft_infonce + bm25", soft(paperWeights(configs, BM25_CONFIG), "estimator.name=bm25")),
+        new Variant("soft_infonce + simcse", soft(paperWeights(configs, SIMCSE_CONFIG), "estimator.name=simcse",
+            frozen)),
+        new Variant("soft_infonce + trained (online)", soft(trained, "estimator.name=trained",
+            "estimator.mode=online", frozen)),
+        new Variant("soft_infonce + trained (cached)", soft(trained, "estimator.name=trained",
+            "estimator.mode=cached", frozen)));
+  }
+
+  /** {@code objective.alpha}, {@code beta} and {@code t} as the config file {@code configs/name} sets them. */
+  static List<String> paperWeights(Path configs, String name) {
+    Path file = configs.resolve(name);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("paper config " + file + " not found (it holds the variant's alpha, beta, t)");
+    }
+    ObjectiveConfig o = ExperimentConfig.load(file, List.of()).objective();
+    return List.of("objective.alpha=" + o.alpha(), "objective.beta=" + o.beta(), "objective.t=" + o.t());
+  }
+
+  private static List<String> soft(List<String> weights, String... estimator) {
+    List<String> all = new ArrayList<>(List.of("objective.name=soft_infonce"));
+    all.addAll(List.of(estimator));
+    all.addAll(weights);
+    return all;
   }
 
   /**

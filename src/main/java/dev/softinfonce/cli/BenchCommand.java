@@ -125,6 +125,11 @@ final class BenchCommand implements Runnable {
     @Option(names = "--warmup", defaultValue = "3", description = "untimed steps per variant (default ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--paper-configs", defaultValue = "configs", paramLabel = "DIR",
+        description = "folder of paper-bm25.yaml, paper-simcse.yaml, paper-trained.yaml, whose alpha, beta, t "
+            + "the Soft-InfoNCE variants use (default ${DEFAULT-VALUE})")
+    Path paperConfigs;
+
     @Override
     public void run() {
       if (reps < 1 || steps < 1 || warmup < 0) {
@@ -132,7 +137,7 @@ final class BenchCommand implements Runnable {
       }
       ExperimentConfig base = options.load(List.of());
       double load0 = Stats.loadAverage();
-      List<ObjectiveBenchmark.Row> rows = ObjectiveBenchmark.run(options::load, ObjectiveBenchmark.variants(),
+      List<ObjectiveBenchmark.Row> rows = ObjectiveBenchmark.run(options::load, ObjectiveBenchmark.variants(paperConfigs),
           reps, steps, warmup);
       double load1 = Stats.loadAverage();
       String header = String.format(Locale.ROOT,

@@ -123,7 +123,9 @@ final class EvalCommand implements Callable<Integer> {
           (System.nanoTime() - t0) / 1e9);
       System.out.printf("R@1=%.4f R@5=%.4f R@10=%.4f NDCG@10=%.4f (rank cut-off %d)%n", x.recallAt1(), x.recallAt5(),
           x.recallAt10(), x.ndcgAt10(), x.rankCutoff());
-      if (Files.isRegularFile(model.resolve("config.yaml")) && !Files.isRegularFile(model.resolve("saved_model.pb"))) {
+      // BM25 (model null) has no checkpoint to record into
+      if (model != null && Files.isRegularFile(model.resolve("config.yaml"))
+          && !Files.isRegularFile(model.resolve("saved_model.pb"))) {
         String split = queries.getFileName().toString().replaceAll("\\.jsonl?$", "");
         ModelCard.recordEvaluation(model, split, x, queries.toString()); // read by the model card of its exports
         System.out.println("recorded " + model.resolve(ModelCard.EVAL_PREFIX + split + ".json"));

@@ -2,12 +2,10 @@ package dev.softinfonce.cli;
 
 import dev.softinfonce.experiment.ExperimentRunner;
 import dev.softinfonce.experiment.ExperimentSpec;
-import dev.softinfonce.experiment.TableWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,9 +46,7 @@ final class ExperimentCommand implements Callable<Integer> {
     }
     ExperimentRunner.Outcome o = new ExperimentRunner(spec, Output.progress()).run();
     System.out.println();
-    System.out.print(TableWriter.markdown(o.table()));
-    System.out.printf(Locale.ROOT, "%n%d runs trained, %d reused from earlier; %.1f min. Tables: %s, %s, %s%n",
-        o.trained(), o.skipped(), o.seconds() / 60, o.markdown(), o.csv(), o.perSeedCsv());
+    System.out.print(o.report());
     return 0;
   }
 }

@@ -33,6 +33,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * output_dir: runs/experiment-java  # default runs/experiments/&lt;file name&gt;
  * seeds: [1234, 12345, 123456]
  * bm25_baseline: true               # add the BM25 lexical baseline row (default true)
+ * zero_shot: true                   # add a row for the base's model.init_from, untrained (default false)
+ * export_best: true                 # export the best run on valid to export.dir/export.version (default false)
  * reference: infonce                # row the Δ MRR column compares with (default: the first row)
  * set:                              # overrides on the base for every run (mapping or "key=value" list)
  *   train.max_steps: 400
@@ -55,7 +57,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class ExperimentFileParser {
   private static final List<String> TOP = List.of("base", "java_corpus", "output_dir", "seeds", "bm25_baseline",
-      "reference", "set", "prerequisites", "rows");
+      "zero_shot", "export_best", "reference", "set", "prerequisites", "rows");
   private static final List<String> ROW = List.of("name", "loss", "estimator", "set");
   private static final List<String> PREREQUISITE = List.of("config", "set");
   private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_.-]*";
@@ -91,6 +93,8 @@ final class ExperimentFileParser {
     }
     boolean javaCorpus = keys.containsKey("java_corpus") && bool(keys.get("java_corpus").getValueNode(), "java_corpus");
     boolean bm25 = !keys.containsKey("bm25_baseline") || bool(keys.get("bm25_baseline").getValueNode(), "bm25_baseline");
+    boolean zeroShot = keys.containsKey("zero_shot") && bool(keys.get("zero_shot").getValueNode(), "zero_shot");
+    boolean export = keys.containsKey("export_best") && bool(keys.get("export_best").getValueNode(), "export_best");
     Path out = keys.containsKey("output_dir") ? Path.of(text(keys.get("output_dir").getValueNode(), "output_dir"))
         : Path.of("runs", "experiments", file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
     List<Long> seeds = seeds(value(keys, "seeds", top, "experiment file"));
@@ -145,7 +149,7 @@ final class ExperimentFileParser {
       }
     }
     return new ExperimentSpec(file, baseFile, baseInline, settings, commandLine, javaCorpus, out, seeds, bm25,
-        reference, prerequisites, rows);
+        zeroShot, export, reference, prerequisites, rows);
   }
 
   private PrerequisiteSpec prerequisite(NodeTuple t) {

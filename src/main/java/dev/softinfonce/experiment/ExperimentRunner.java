@@ -1,6 +1,7 @@
 package dev.softinfonce.experiment;
 
 import dev.softinfonce.files.AtomicFiles;
+import dev.softinfonce.files.FileTrees;
 import dev.softinfonce.corpus.CorpusTokenizer;
 import dev.softinfonce.text.TokenizerTrainer;
 import dev.softinfonce.config.ConfigParser;
@@ -13,6 +14,8 @@ import dev.softinfonce.eval.Bm25Retriever;
 import dev.softinfonce.eval.ModelEvaluation;
 import dev.softinfonce.eval.RetrievalEvaluator;
 import dev.softinfonce.eval.RetrievalResult;
+import dev.softinfonce.export.ModelCard;
+import dev.softinfonce.export.SavedModelExporter;
 import dev.softinfonce.model.InferenceModel;
 import dev.softinfonce.text.Tokenizer;
 import dev.softinfonce.train.Checkpoints;
@@ -49,13 +52,16 @@ import java.util.function.Predicate;
  * <p>Layout of {@code output_dir}: {@code tokenizer.json} (shared by all runs unless the base names
  * one), {@code runs/<row>/seed-<seed>/} (Trainer folders), {@code results/<row>/seed-<seed>.json},
  * {@code results/bm25.json}, {@code prerequisites/<name>/} and {@code prerequisites/<name>.json}, the
- * tables, and a copy of the experiment file.
+ * tables, and a copy of the experiment file. With {@code zero_shot}, {@code zero-shot/} (the start as a
+ * model folder) and {@code results/zero-shot.json}; with {@code export_best}, the run with the best valid
+ * MRR is exported to the base's {@code export.dir}/{@code export.version} (that version replaced).
  */
 public final class ExperimentRunner {
   /** Config keys that do not change a run's numbers; a saved result stays valid when only they differ. */
   static final Set<String> COSMETIC_KEYS = Set.of("train.progress", "train.threads", "train.log_every",
       "eval.batch_size");
   static final String BM25_ROW = "bm25";
+  static final String ZERO_SHOT_ROW = "zero-shot";
 
   private final ExperimentSpec spec;
   private final Consumer<String> out;
@@ -72,9 +78,34 @@ public final class ExperimentRunner {
     this.dir = spec.outputDir();
   }
 
-  /** What {@link #run} produced. */
-  public record Outcome(ResultTable table, List<RunResult> runs, RunResult baseline, Path markdown, Path csv,
-      Path perSeedCsv, int trained, int skipped, double seconds) {}
+  /**
+   * What {@link #run} produced.
+   *
+   * @param baselines the seed-independent rows (zero-shot start, BM25), in table order
+   * @param exported the run exported ({@code export_best}), or null
+   * @param exportDir the SavedModel version folder it was exported to, or null
+   */
+  public record Outcome(ResultTable table, List<RunResult> runs, List<RunResult> baselines, RunResult exported,
+      Path exportDir, Path markdown, Path csv, Path perSeedCsv, int trained, int skipped, double seconds) {
+
+    /** What a command prints at the end: the table, the test set, the export and the wall time. */
+    public String report() {
+      StringBuilder sb = new StringBuilder(TableWriter.markdown(table)).append('\n');
+      runs.stream().findFirst().or(() -> baselines.stream().findFirst()).ifPresent(r -> sb.append(String.format(
+          Locale.ROOT, "Test: %d queries against a pool of %d codes.%n", r.test().queries(), r.test().poolSize())));
+      if (exported != null) {
+        sb.append(String.format(Locale.ROOT, "Exported row '%s' seed %d (best on valid, MRR %.4f; test MRR %.4f",
+            exported.row(), exported.seed(), exported.validMrr(), exported.test().mrr()));
+        for (RunResult b : baselines) {
+          sb.append(String.format(Locale.ROOT, ", %+.4f vs %s", exported.test().mrr() - b.test().mrr(), b.row()));
+        }
+        sb.append(") to ").append(exportDir).append('\n');
+      }
+      sb.append(String.format(Locale.ROOT, "%d runs trained, %d reused from earlier. Wall time %.1f min. Tables: %s, %s, %s%n",
+          trained, skipped, seconds / 60, markdown, csv, perSeedCsv));
+      return sb.toString();
+    }
+  }
 
   public Outcome run() {
     long t0 = System.nanoTime();
@@ -86,6 +117,8 @@ public final class ExperimentRunner {
     }
     require(base.data().train() != null, "data.train is not set in the base config (or use java_corpus: true)");
     require(base.data().test() != null, "data.test is not set in the base config: rows are evaluated on test");
+    require(!spec.exportBest() || base.data().valid() != null,
+        "export_best: data.valid is not set in the base config: the export is chosen on valid");
     base = withSharedTokenizer(base);
     Map<String, ResultTable.Label> labels = labels(base);
     int total = spec.seeds().size() * spec.rows().size();
@@ -93,19 +126,56 @@ public final class ExperimentRunner {
         spec.rows().size(), spec.seeds().size(), total,
         spec.prerequisites().isEmpty() ? "" : " (+ " + spec.prerequisites().size() + " prerequisite)", dir));
 
-    RunResult baseline = spec.bm25Baseline() ? baseline(base) : null;
+    List<ResultTable.Baseline> baselines = new ArrayList<>();
+    if (spec.zeroShot()) {
+      baselines.add(new ResultTable.Baseline(new ResultTable.Label(ZERO_SHOT_ROW, "Zero-shot start", "–"),
+          zeroShot(base)));
+    }
+    if (spec.bm25Baseline()) {
+      baselines.add(new ResultTable.Baseline(new ResultTable.Label(BM25_ROW, "BM25 (lexical baseline)", "–"),
+          baseline(base)));
+    }
     int index = 0;
     for (long seed : spec.seeds()) {
       for (RowSpec row : spec.rows()) {
         index++;
         RunResult r = rowRun(base, row, seed, index, total);
         runs.put(key(row.name(), seed), r);
-        writeTables(labels, baseline);
+        writeTables(labels, baselines);
       }
     }
-    ResultTable table = writeTables(labels, baseline);
-    return new Outcome(table, List.copyOf(runs.values()), baseline, dir.resolve("table.md"), dir.resolve("table.csv"),
-        dir.resolve("per-seed.csv"), trained, skipped, (System.nanoTime() - t0) / 1e9);
+    ResultTable table = writeTables(labels, baselines);
+    RunResult best = spec.exportBest() ? bestOnValid() : null;
+    Path exportDir = best == null ? null : export(base, best);
+    return new Outcome(table, List.copyOf(runs.values()), baselines.stream().map(ResultTable.Baseline::result).toList(),
+        best, exportDir, dir.resolve("table.md"), dir.resolve("table.csv"), dir.resolve("per-seed.csv"), trained,
+        skipped, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The run with the best validation MRR over all rows and seeds (the first of equals). */
+  private RunResult bestOnValid() {
+    return runs.values().stream().filter(r -> r.validMrr() != null)
+        .max(Comparator.comparingDouble(RunResult::validMrr))
+        .orElseThrow(() -> new IllegalArgumentException("export_best: no run was validated (set data.valid)"));
+  }
+
+  /**
+   * Exports {@code best} to the base's {@code export.dir}/{@code export.version}, replacing an earlier
+   * export there (the experiment owns that version), with its test evaluation recorded for the model card.
+   */
+  private Path export(ExperimentConfig base, RunResult best) {
+    Path checkpoint = Path.of(best.checkpoint());
+    ModelCard.recordEvaluation(checkpoint, "test", best.test(), base.data().test());
+    Path root = Path.of(base.export().dir());
+    Path versionDir = root.resolve(String.valueOf(base.export().version()));
+    if (Files.exists(versionDir)) {
+      out.accept("export: replacing " + versionDir);
+      FileTrees.deleteTree(versionDir);
+    }
+    Path exported = new SavedModelExporter().export(checkpoint, root, base.export().version()).versionDir();
+    out.accept(String.format(Locale.ROOT, "export: row '%s' seed %d (valid mrr=%.4f), %s -> %s", best.row(), best.seed(),
+        best.validMrr(), checkpoint, exported));
+    return exported;
   }
 
   private RunResult rowRun(ExperimentConfig base, RowSpec row, long seed, int index, int total) {
@@ -126,11 +196,7 @@ public final class ExperimentRunner {
     Path best = tr.bestCheckpoint();
     require(best != null, what + ": the run left no checkpoint in " + runDir);
     long e0 = System.nanoTime();
-    RetrievalResult.Metrics m;
-    try (InferenceModel model = InferenceModel.load(best, cfg.eval().batchSize(), cfg.train().threads(),
-        cfg.eval().precision())) {
-      m = ModelEvaluation.evaluate(model, test(base), cfg.eval(), null).metrics();
-    }
+    RetrievalResult.Metrics m = evaluate(best, cfg, base);
     double evalSeconds = (System.nanoTime() - e0) / 1e9;
     RunResult r = new RunResult(row.name(), seed, best.toString(), m, tr.bestValidMrr(), tr.steps(), tr.seconds(),
         evalSeconds, cfg.toYaml());
@@ -140,6 +206,37 @@ public final class ExperimentRunner {
         + " train %.0f s, test eval %.0f s)", what, m.mrr(), m.recallAt1(), m.recallAt10(), best.getFileName(),
         tr.bestValidMrr() == null ? "-" : String.format(Locale.ROOT, "%.4f", tr.bestValidMrr()), tr.seconds(),
         evalSeconds));
+    return r;
+  }
+
+  /** Test metrics of a model folder, evaluated with {@code cfg}'s eval settings and threads. */
+  private RetrievalResult.Metrics evaluate(Path checkpoint, ExperimentConfig cfg, ExperimentConfig base) {
+    try (InferenceModel model = InferenceModel.load(checkpoint, cfg.eval().batchSize(), cfg.train().threads(),
+        cfg.eval().precision())) {
+      return ModelEvaluation.evaluate(model, test(base), cfg.eval(), null).metrics();
+    }
+  }
+
+  /** The start itself, untrained, at the runs' lengths and head ({@link ZeroShotStart}), on test. */
+  private RunResult zeroShot(ExperimentConfig base) {
+    Path resultFile = dir.resolve("results").resolve(ZERO_SHOT_ROW + ".json");
+    String what = "the zero-shot row";
+    out.accept("");
+    if (Files.isRegularFile(resultFile)) {
+      RunResult r = savedResult(resultFile, base, what, ExperimentRunner::affectsZeroShot);
+      out.accept(String.format(Locale.ROOT, "== %s: done before, test mrr=%.4f (%s) ==", what, r.test().mrr(), resultFile));
+      return r;
+    }
+    out.accept("== zero-shot: " + base.model().initFrom() + ", untrained ==");
+    long t0 = System.nanoTime();
+    Path folder = dir.resolve(ZERO_SHOT_ROW);
+    ExperimentConfig own = ZeroShotStart.write(base, folder);
+    RetrievalResult.Metrics m = evaluate(folder, own, base);
+    double s = (System.nanoTime() - t0) / 1e9;
+    RunResult r = new RunResult(ZERO_SHOT_ROW, 0, folder.toString(), m, null, 0, 0, s, base.toYaml());
+    r.write(resultFile);
+    out.accept(String.format(Locale.ROOT, "zero-shot %s: test mrr=%.4f r@1=%.4f r@10=%.4f (%.0f s)",
+        base.model().initFrom(), m.mrr(), m.recallAt1(), m.recallAt10(), s));
     return r;
   }
 
@@ -266,6 +363,11 @@ public final class ExperimentRunner {
         || key.equals("estimator.k1") || key.equals("estimator.b");
   }
 
+  /** The keys the zero-shot row's numbers depend on (the start and the model settings, data, evaluation). */
+  static boolean affectsZeroShot(String key) {
+    return key.startsWith("model.") || key.startsWith("data.") || key.startsWith("eval.");
+  }
+
   /** Equal text, or two spellings of one path (relative vs absolute, quoted or not). */
   private static boolean sameValue(String a, String b) {
     if (b.equals(a)) {
@@ -303,12 +405,11 @@ public final class ExperimentRunner {
     return m;
   }
 
-  private ResultTable writeTables(Map<String, ResultTable.Label> labels, RunResult baseline) {
+  private ResultTable writeTables(Map<String, ResultTable.Label> labels, List<ResultTable.Baseline> baselines) {
     List<RunResult> ordered = new ArrayList<>(runs.values());
     List<String> rowOrder = spec.rows().stream().map(RowSpec::name).toList();
     ordered.sort(Comparator.comparingInt((RunResult r) -> rowOrder.indexOf(r.row())).thenComparingLong(RunResult::seed));
-    ResultTable table = ResultTable.of(List.copyOf(labels.values()), ordered, spec.reference(), baseline,
-        new ResultTable.Label(BM25_ROW, "BM25 (lexical baseline)", "–"));
+    ResultTable table = ResultTable.of(List.copyOf(labels.values()), ordered, spec.reference(), baselines);
     write(dir.resolve("table.md"), TableWriter.markdown(table));
     write(dir.resolve("table.csv"), TableWriter.csv(table));
     write(dir.resolve("per-seed.csv"), TableWriter.perSeedCsv(ordered, labels));

@@ -24,13 +24,15 @@ import org.yaml.snakeyaml.nodes.Node;
  * @param outputDir where runs, per-run results and tables go
  * @param seeds one run per row and seed
  * @param bm25Baseline add the BM25 lexical baseline row (seed-independent)
+ * @param zeroShot add a row for the base's pretrained start ({@code model.init_from}) evaluated untrained
+ * @param exportBest export the run with the best valid MRR to the base's {@code export.dir} / {@code export.version}
  * @param reference the row the others are compared with (Δ MRR column)
  * @param prerequisites models trained once and referred to by rows
  * @param rows the table's rows, run in this order for each seed
  */
 public record ExperimentSpec(Path file, Path baseFile, Node baseInline, List<Setting> settings,
     List<String> commandLine, boolean javaCorpus, Path outputDir, List<Long> seeds, boolean bm25Baseline,
-    String reference, List<PrerequisiteSpec> prerequisites, List<RowSpec> rows) {
+    boolean zeroShot, boolean exportBest, String reference, List<PrerequisiteSpec> prerequisites, List<RowSpec> rows) {
 
   /** Stands in for references while configs are validated before anything is trained. */
   static final String PLACEHOLDER = "unresolved-reference";
@@ -50,6 +52,13 @@ public record ExperimentSpec(Path file, Path baseFile, Node baseInline, List<Set
    * @param commandLine {@code key=value} overrides applied last to every run (e.g. data paths)
    */
   public static ExperimentSpec load(Path file, List<String> commandLine) {
+    for (String o : commandLine == null ? List.<String>of() : commandLine) {
+      if (o.split("=", 2)[0].trim().equals("train.output_dir")) {
+        // applied last to every run, it would put all rows into one folder
+        throw new ConfigException("train.output_dir", "--set " + o + ": each run's folder is set by the experiment "
+            + "(<output_dir>/runs/<row>/seed-<seed>); pass --output-dir instead");
+      }
+    }
     ExperimentSpec spec = new ExperimentFileParser(file).parse(commandLine == null ? List.of() : commandLine);
     spec.validateConfigs();
     return spec;
@@ -61,13 +70,28 @@ public record ExperimentSpec(Path file, Path baseFile, Node baseInline, List<Set
       throw new ConfigException("seeds", "seeds: expected distinct seeds, got " + newSeeds);
     }
     return new ExperimentSpec(file, baseFile, baseInline, settings, commandLine, javaCorpus, outputDir, newSeeds,
-        bm25Baseline, reference, prerequisites, rows);
+        bm25Baseline, zeroShot, exportBest, reference, prerequisites, rows);
   }
 
   /** The same experiment writing into another folder. */
   public ExperimentSpec withOutputDir(Path dir) {
     return new ExperimentSpec(file, baseFile, baseInline, settings, commandLine, javaCorpus, dir, seeds,
-        bm25Baseline, reference, prerequisites, rows);
+        bm25Baseline, zeroShot, exportBest, reference, prerequisites, rows);
+  }
+
+  /**
+   * The same experiment on another base config file (e.g. the quick start's tiny preset), checked like a
+   * loaded one; the zero-shot row stays only when the new base starts from pretrained weights.
+   */
+  public ExperimentSpec withBase(Path config) {
+    ExperimentSpec spec = new ExperimentSpec(file, config, null, settings, commandLine, javaCorpus, outputDir, seeds,
+        bm25Baseline, zeroShot, exportBest, reference, prerequisites, rows);
+    if (zeroShot && spec.baseConfig().model().initFrom() == null) {
+      spec = new ExperimentSpec(file, config, null, settings, commandLine, javaCorpus, outputDir, seeds,
+          bm25Baseline, false, exportBest, reference, prerequisites, rows);
+    }
+    spec.validateConfigs();
+    return spec;
   }
 
   /** The row called {@code name}, or null. */
@@ -134,6 +158,10 @@ public record ExperimentSpec(Path file, Path baseFile, Node baseInline, List<Set
   /** Builds every config once with placeholders for references, so errors surface before training. */
   void validateConfigs() {
     ExperimentConfig base = baseConfig();
+    if (zeroShot && base.model().initFrom() == null) {
+      throw new ConfigException("zero_shot", file + ": zero_shot: true needs model.init_from in the base config"
+          + " (the pretrained start to evaluate untrained)");
+    }
     Path dummy = outputDir.resolve("validate");
     for (PrerequisiteSpec p : prerequisites) {
       prerequisiteConfig(base, p, dummy);

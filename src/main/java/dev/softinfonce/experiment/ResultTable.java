@@ -12,9 +12,10 @@ import java.util.function.ToDoubleFunction;
  * The experiment's table in the layout of paper Table 1 (one row per loss + estimator): mean ± sample
  * std over seeds of each test metric, plus the MRR difference to a reference row paired by seed
  * (mean ± std of the per-seed differences, and in how many seeds the row was higher). The BM25
- * baseline has one seed-independent value, compared with each seed of the reference.
+ * baselines (BM25, the zero-shot start) have one seed-independent value each, compared with each seed of the
+ * reference.
  *
- * @param rows in the experiment's order, the baseline last
+ * @param rows in the experiment's order, the baselines last
  * @param reference name of the reference row
  */
 public record ResultTable(List<Row> rows, String reference) {
@@ -53,14 +54,15 @@ public record ResultTable(List<Row> rows, String reference) {
   public record Row(Label label, boolean baseline, List<Long> seeds, Map<Metric, MeanStd> metrics, MeanStd deltaMrr,
       int wins) {}
 
+  /** A seed-independent row (BM25, the zero-shot start): its label and its one result. */
+  public record Baseline(Label label, RunResult result) {}
+
   /**
    * Aggregates run results (any order, possibly missing seeds) into rows.
    *
-   * @param baseline the BM25 baseline's result, or null
-   * @param baselineLabel its label
+   * @param baselines seed-independent rows, placed after the others in this order
    */
-  public static ResultTable of(List<Label> labels, List<RunResult> runs, String reference, RunResult baseline,
-      Label baselineLabel) {
+  public static ResultTable of(List<Label> labels, List<RunResult> runs, String reference, List<Baseline> baselines) {
     Map<Long, Double> refMrr = new HashMap<>();
     for (RunResult r : runs) {
       if (r.row().equals(reference)) {
@@ -87,13 +89,13 @@ public record ResultTable(List<Row> rows, String reference) {
       rows.add(new Row(label, false, mine.stream().map(RunResult::seed).toList(), metrics, MeanStd.of(deltas),
           (int) deltas.stream().filter(d -> d > 0).count()));
     }
-    if (baseline != null) {
+    for (Baseline b : baselines) {
       Map<Metric, MeanStd> metrics = new EnumMap<>(Metric.class);
       for (Metric m : Metric.values()) {
-        metrics.put(m, MeanStd.of(List.of(m.of(baseline.test()))));
+        metrics.put(m, MeanStd.of(List.of(m.of(b.result().test()))));
       }
-      List<Double> deltas = refMrr.values().stream().map(ref -> baseline.test().mrr() - ref).toList();
-      rows.add(new Row(baselineLabel, true, List.of(), metrics, MeanStd.of(deltas),
+      List<Double> deltas = refMrr.values().stream().map(ref -> b.result().test().mrr() - ref).toList();
+      rows.add(new Row(b.label(), true, List.of(), metrics, MeanStd.of(deltas),
           (int) deltas.stream().filter(d -> d > 0).count()));
     }
     return new ResultTable(List.copyOf(rows), reference);

@@ -42,7 +42,7 @@ public final class TableWriter {
     sb.append('\n').append("Test split; mean ± sample std over seeds (std needs two or more). Δ MRR: difference to ")
         .append(refLabel).append(" paired by seed, (k/n) = seeds in which the row's MRR is higher.");
     if (t.rows().stream().anyMatch(ResultTable.Row::baseline)) {
-      sb.append(" The lexical baseline has no seed: it is compared with each seed of the reference.");
+      sb.append(" A baseline has no seed: it is compared with each seed of the reference.");
     }
     sb.append('\n');
     return sb.toString();

@@ -1,12 +1,20 @@
 package dev.softinfonce.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.config.ObjectiveConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The harness builds and steps every variant's real training graph (figures are not checked: it is a benchmark). */
 class ObjectiveBenchmarkTest {
@@ -22,7 +30,7 @@ class ObjectiveBenchmarkTest {
   @Test
   void everyVariantTrainsAndIsTimed() {
     List<ObjectiveBenchmark.Row> rows = ObjectiveBenchmark.run(ObjectiveBenchmarkTest::small,
-        ObjectiveBenchmark.variants(), 2, 1, 1);
+        ObjectiveBenchmark.variants(Path.of("configs")), 2, 1, 1);
     assertEquals(6, rows.size());
     assertEquals("infonce", rows.get(0).label());
     assertEquals(0.0, rows.get(0).overheadPercent(), 1e-12);
@@ -31,6 +39,28 @@ class ObjectiveBenchmarkTest {
       assertEquals(2, r.steps(), r.label());
     }
     assertTrue(ObjectiveBenchmark.table(rows).contains("soft_infonce + trained (cached)"));
+  }
+
+  @Test
+  void softInfoNceVariantsTakeAlphaBetaTFromThePaperConfigs(@TempDir Path dir) throws IOException {
+    for (String f : List.of("paper-bm25.yaml", "paper-simcse.yaml", "paper-trained.yaml")) {
+      Files.copy(Path.of("configs", f), dir.resolve(f));
+    }
+    Path bm25 = dir.resolve("paper-bm25.yaml");
+    Files.writeString(bm25, Files.readString(bm25).replace("alpha: 1.5", "alpha: 2.25").replace("  t: 1.0", "  t: 0.3"));
+    Path trained = dir.resolve("paper-trained.yaml");
+    Files.writeString(trained, Files.readString(trained).replace("beta: 0.7", "beta: 0.45"));
+    Map<String, List<String>> v = ObjectiveBenchmark.variants(dir).stream()
+        .collect(Collectors.toMap(ObjectiveBenchmark.Variant::label, ObjectiveBenchmark.Variant::overrides));
+    assertTrue(v.get("soft_infonce + bm25").containsAll(List.of("objective.alpha=2.25", "objective.t=0.3")), v.toString());
+    assertTrue(v.get("soft_infonce + trained (online)").contains("objective.beta=0.45"), v.toString());
+    assertTrue(v.get("soft_infonce + trained (cached)").contains("objective.beta=0.45"), v.toString());
+    // the SimCSE variant reads its own file, untouched here: the shipped one's values
+    ObjectiveConfig simcse = ExperimentConfig.load(Path.of("configs", "paper-simcse.yaml"), List.of()).objective();
+    assertTrue(v.get("soft_infonce + simcse").contains("objective.t=" + simcse.t()), v.toString());
+    Files.delete(bm25);
+    String err = assertThrows(IllegalArgumentException.class, () -> ObjectiveBenchmark.variants(dir)).getMessage();
+    assertTrue(err.contains(bm25.toString()), err);
   }
 
   @Test

@@ -1,10 +1,12 @@
 package dev.softinfonce.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +20,20 @@ class ExperimentCommandTest {
     assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().startsWith("error: " + f + ":5: row 'a': unknown key 'objective.nme'"), r.err());
     assertEquals(1, r.err().strip().split("\n").length, r.err());
+  }
+
+  @Test
+  void setOfTheRunFolderIsRefusedForQuickstartAndExperiment(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("e.yaml");
+    Files.writeString(f, "base: {}\nseeds: [1]\nrows:\n  - name: a\n");
+    for (String[] args : List.of(new String[] {"experiment", f.toString()}, new String[] {"quickstart"})) {
+      List<String> all = new java.util.ArrayList<>(List.of(args));
+      all.addAll(List.of("--set", "train.output_dir=" + dir.resolve("x")));
+      CliTestSupport.Run r = CliTestSupport.run(all.toArray(String[]::new));
+      assertEquals(2, r.exitCode(), r.err());
+      assertTrue(r.err().startsWith("error: --set train.output_dir=") && r.err().contains("pass --output-dir"), r.err());
+      assertFalse(Files.exists(dir.resolve("x")));
+    }
   }
 
   @Test

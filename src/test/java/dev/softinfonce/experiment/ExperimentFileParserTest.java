@@ -130,6 +130,41 @@ class ExperimentFileParserTest {
   }
 
   @Test
+  void shippedQuickstartPresetParsesAndTheTinyBaseDropsTheZeroShotRow() {
+    ExperimentSpec s = ExperimentSpec.load(Path.of("configs/experiment-quickstart.yaml"), List.of());
+    assertEquals(List.of(1234L), s.seeds());
+    assertTrue(s.zeroShot() && s.exportBest() && s.bm25Baseline() && s.javaCorpus());
+    assertEquals(Path.of("runs/quickstart"), s.outputDir());
+    assertEquals(List.of("infonce", "soft_infonce_bm25"), s.rows().stream().map(RowSpec::name).toList());
+    ExperimentConfig base = s.baseConfig();
+    assertEquals("pretrained:all-minilm-l6-v2", base.model().initFrom());
+    ExperimentConfig soft = s.rowConfig(base, s.row("soft_infonce_bm25"), 1234, dir, ref -> "ref:" + ref.name());
+    assertEquals(ObjectiveConfig.Name.SOFT_INFONCE, soft.objective().name());
+    assertEquals(EstimatorConfig.Name.BM25, soft.estimator().name());
+    // the paper's BM25 setting, as configs/paper-bm25.yaml types it
+    ObjectiveConfig paper = ExperimentConfig.load(Path.of("configs/paper-bm25.yaml"), List.of()).objective();
+    assertEquals(List.of(paper.alpha(), paper.beta(), paper.t()),
+        List.of(soft.objective().alpha(), soft.objective().beta(), soft.objective().t()));
+
+    ExperimentSpec tiny = s.withBase(Path.of("configs/quickstart-tiny.yaml"));
+    assertFalse(tiny.zeroShot(), "the tiny model trains from scratch: no start to evaluate");
+    assertTrue(tiny.exportBest());
+    assertNull(tiny.baseConfig().model().initFrom());
+    assertEquals(128, tiny.baseConfig().model().hiddenSize());
+    assertEquals("runs/quickstart-tiny", tiny.baseConfig().train().outputDir());
+  }
+
+  @Test
+  void zeroShotNeedsAStart() throws IOException {
+    Path f = write("base: {model: {hidden_size: 32}}\nzero_shot: true\n" + ROWS);
+    ConfigException e = assertThrows(ConfigException.class, () -> ExperimentSpec.load(f, List.of()));
+    assertTrue(e.getMessage().startsWith(f + ": zero_shot: true needs model.init_from"), e.getMessage());
+    Path bad = write("base: {}\nzero_shot: maybe\n" + ROWS);
+    ConfigException b = assertThrows(ConfigException.class, () -> ExperimentSpec.load(bad, List.of()));
+    assertTrue(b.getMessage().startsWith(bad + ":2: zero_shot: expected true or false"), b.getMessage());
+  }
+
+  @Test
   void baseFileAndDefaults() throws IOException {
     Path base = dir.resolve("base.yaml");
     Files.writeString(base, "train:\n  batch_size: 16\n");

@@ -44,7 +44,7 @@ class ResultTableTest {
         run("b", 3, 0.58, 0.1), run("a", 1, 0.50, 0.2), run("a", 2, 0.60, 0.3), run("a", 3, 0.70, 0.4),
         run("b", 1, 0.61, 0.1), run("b", 2, 0.64, 0.1), run("c", 1, 0.40, 0.1));
     RunResult bm25 = new RunResult("bm25", 0, null, metrics(0.55, 0.3, 0.5, 0.6, 0.4), null, 0, 0, 1, "");
-    ResultTable t = ResultTable.of(List.of(A, B, C), runs, "a", bm25, BM25);
+    ResultTable t = ResultTable.of(List.of(A, B, C), runs, "a", List.of(new ResultTable.Baseline(BM25, bm25)));
 
     assertEquals(List.of("a", "b", "c", "bm25"), t.rows().stream().map(r -> r.label().name()).toList());
     ResultTable.Row a = t.row("a");

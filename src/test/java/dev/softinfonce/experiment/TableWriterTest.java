@@ -23,7 +23,7 @@ class TableWriterTest {
       2, "");
 
   private static ResultTable table() {
-    return ResultTable.of(List.of(A, B), RUNS, "a", BASE, BM25);
+    return ResultTable.of(List.of(A, B), RUNS, "a", List.of(new ResultTable.Baseline(BM25, BASE)));
   }
 
   @Test
@@ -36,8 +36,8 @@ class TableWriterTest {
         | BM25 (lexical baseline) | – | 0.3000 | 0.2000 | 0.4000 | 0.5000 | 0.3500 | -0.2500 ± 0.0707 (0/2) | – |
 
         Test split; mean ± sample std over seeds (std needs two or more). Δ MRR: difference to InfoNCE paired by \
-        seed, (k/n) = seeds in which the row's MRR is higher. The lexical baseline has no seed: it is compared with \
-        each seed of the reference.
+        seed, (k/n) = seeds in which the row's MRR is higher. A baseline has no seed: it is compared with each seed \
+        of the reference.
         """;
     assertEquals(expected, TableWriter.markdown(table()));
   }

@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Synthetic CodeSearchNet-style splits and a tiny base config for fast experiment tests. */
-final class TinyExperiment {
+public final class TinyExperiment {
   private TinyExperiment() {}
 
   /** Writes {@code train.jsonl} (n pairs), {@code valid.jsonl} and {@code test.jsonl} (pool = own code). */
-  static void corpus(Path dir, int n) throws IOException {
+  public static void corpus(Path dir, int n) throws IOException {
     Files.write(dir.resolve("train.jsonl"), records(0, n));
     Files.write(dir.resolve("valid.jsonl"), records(n, 30));
     Files.write(dir.resolve("test.jsonl"), records(n + 30, 30));
@@ -34,32 +34,38 @@ final class TinyExperiment {
 
   /** The base config written inline: tiny model, a few steps. */
   static String inlineBase(Path data, int steps) {
+    return "base:\n" + ("""
+        data:
+          train: %s
+          valid: %s
+          test: %s
+        model:
+          vocab_size: 300
+          hidden_size: 32
+          num_layers: 1
+          num_heads: 2
+          intermediate_size: 64
+          max_query_length: 16
+          max_code_length: 24
+          max_positions: 32
+        """.formatted(data.resolve("train.jsonl"), data.resolve("valid.jsonl"), data.resolve("test.jsonl"))
+        + trainAndEval(steps)).indent(2);
+  }
+
+  /** The tiny base's {@code train} and {@code eval} sections (top-level YAML): a few steps, quiet, one thread. */
+  public static String trainAndEval(int steps) {
     return """
-        base:
-          data:
-            train: %s
-            valid: %s
-            test: %s
-          model:
-            vocab_size: 300
-            hidden_size: 32
-            num_layers: 1
-            num_heads: 2
-            intermediate_size: 64
-            max_query_length: 16
-            max_code_length: 24
-            max_positions: 32
-          train:
-            batch_size: 8
-            max_steps: %d
-            warmup_steps: 2
-            learning_rate: 3e-3
-            checkpoint_every: 100
-            log_every: 100
-            progress: false
-            threads: 1
-          eval:
-            batch_size: 64
-        """.formatted(data.resolve("train.jsonl"), data.resolve("valid.jsonl"), data.resolve("test.jsonl"), steps);
+        train:
+          batch_size: 8
+          max_steps: %d
+          warmup_steps: 2
+          learning_rate: 3e-3
+          checkpoint_every: 100
+          log_every: 100
+          progress: false
+          threads: 1
+        eval:
+          batch_size: 64
+        """.formatted(steps);
   }
 }
