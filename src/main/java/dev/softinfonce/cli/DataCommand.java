@@ -5,7 +5,6 @@ import dev.softinfonce.data.DataFormatException;
 import dev.softinfonce.data.DataStats;
 import dev.softinfonce.data.ReadMode;
 import dev.softinfonce.data.ReadOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,9 +63,7 @@ final class DataCommand implements Runnable {
       ReadOptions options = ReadOptions.from(parser.overrides(all).build().data());
       ReadMode readMode = parseMode();
       for (Path file : files) {
-        if (!Files.isRegularFile(file)) {
-          throw new UserException(file + ": no such file");
-        }
+        // a folder or a missing file: "cannot read FILE: is a directory, not a data file" / "no such file or folder"
         try {
           System.out.print(DataStats.compute(file, readMode, options).render(options));
         } catch (DataFormatException e) {

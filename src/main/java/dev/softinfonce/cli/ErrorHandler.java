@@ -1,11 +1,8 @@
 package dev.softinfonce.cli;
 
+import dev.softinfonce.files.IoErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +19,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   private static final Set<String> USER_FACING = Set.of(
       "dev.softinfonce.config.ConfigException",
       "dev.softinfonce.data.DataFormatException",
-      "dev.softinfonce.data.CorpusBuildException",
+      "dev.softinfonce.javacorpus.CorpusBuildException",
       "dev.softinfonce.export.ExportException",
       "dev.softinfonce.integrity.IntegrityException",
       "dev.softinfonce.model.WeightImportException",
@@ -31,6 +28,11 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       "dev.softinfonce.text.TokenizerException",
       "dev.softinfonce.train.TrainingDivergedException",
       "dev.softinfonce.train.BatchOutOfMemoryException");
+
+  /** The library exception types whose message is shown as it is (for the test that they all exist). */
+  static Set<String> userFacingTypes() {
+    return USER_FACING;
+  }
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
@@ -75,33 +77,21 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
           + " size or maximum lengths";
     }
     if (t instanceof org.tensorflow.exceptions.TFResourceExhaustedException) {
-      return "TensorFlow ran out of memory: " + t.getMessage() + " (lower the batch size or maximum lengths)";
+      return t.getMessage() != null && t.getMessage().contains("No space left on device") // TF maps ENOSPC here
+          ? IoErrors.hinted(t.getMessage().lines().findFirst().orElse("")) // not TF's OOM hint lines after it
+          : "TensorFlow ran out of memory: " + t.getMessage() + " (lower the batch size or maximum lengths)";
     }
-    if (t instanceof NoSuchFileException f) {
-      return f.getFile() + ": no such file or folder" + (f.getReason() != null ? " (" + f.getReason() + ")" : "");
+    if (t instanceof IOException io) { // the file and the cause, e.g. "F: No space left on device (the disk is full)"
+      return IoErrors.describe(io);
     }
-    if (t instanceof AccessDeniedException f) {
-      return f.getFile() + ": permission denied";
-    }
-    if (t instanceof NotDirectoryException f) {
-      return f.getFile() + ": not a folder";
-    }
-    if (t instanceof FileSystemException f && f.getFile() != null) {
-      return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName())
-          + diskFullHint(f.getReason());
-    }
-    if (t instanceof java.io.UncheckedIOException || t instanceof IOException) {
-      return t.getMessage() + diskFullHint(t.getMessage());
+    if (t instanceof java.io.UncheckedIOException) { // "cannot read F: cause" (IoErrors.unchecked) or similar
+      return IoErrors.hinted(t.getMessage());
     }
     if (t instanceof UserException || t instanceof IllegalArgumentException // library input checks name the input
         || USER_FACING.contains(t.getClass().getName())) {
       return t.getMessage();
     }
     return null;
-  }
-
-  private static String diskFullHint(String m) {
-    return m != null && m.contains("No space left on device") ? " (the disk is full)" : "";
   }
 
   /** Joins a multi-line message (TF appends node traces) into one line. */

@@ -57,7 +57,7 @@ final class IndexCommand implements Runnable {
     } catch (SearchException | DataFormatException e) {
       throw new UserException(e.getMessage(), e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+      throw dev.softinfonce.files.IoErrors.unchecked("cannot write", out, e);
     }
   }
 

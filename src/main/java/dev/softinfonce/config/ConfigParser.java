@@ -41,6 +41,9 @@ public final class ConfigParser {
   /** A raw value (a scalar string, a list of strings, or null) and where it came from. */
   private record Raw(Object value, String source) {}
 
+  /** The source of the values {@link #values} copies from an existing config ({@code toBuilder()}). */
+  private static final String INHERITED = "inherited";
+
   private final Map<String, Raw> raw = new LinkedHashMap<>();
 
   /**
@@ -228,7 +231,11 @@ public final class ConfigParser {
     return this;
   }
 
-  /** Pre-fills every key from an existing config. */
+  /**
+   * Pre-fills every key from an existing config. These values are inherited, not given: a key the
+   * config's objective or estimator does not read returns to its default when a variant chooses another
+   * one (a row switching to {@code infonce} drops the base's {@code objective.alpha}).
+   */
   ConfigParser values(ExperimentConfig config) {
     for (var section : ExperimentConfig.SECTIONS.entrySet()) {
       values(section.getKey(), sectionOf(config, section.getKey()));
@@ -243,6 +250,7 @@ public final class ConfigParser {
         values(key, (Record) read(c, rec));
       } else {
         set(key, read(c, rec));
+        raw.put(key, new Raw(raw.get(key).value(), INHERITED));
       }
     }
   }
@@ -271,7 +279,11 @@ public final class ConfigParser {
     Record[] sections = new Record[ExperimentConfig.SECTIONS.size()];
     int i = 0;
     for (var section : ExperimentConfig.SECTIONS.entrySet()) {
-      sections[i++] = buildSection(section.getKey(), section.getValue());
+      Record rec = buildSection(section.getKey(), section.getValue());
+      if (dropUnusedKeys(section.getKey(), rec)) {
+        rec = buildSection(section.getKey(), section.getValue());
+      }
+      sections[i++] = rec;
     }
     ExperimentConfig config = new ExperimentConfig((DataConfig) sections[0], (ModelConfig) sections[1],
         (ObjectiveConfig) sections[2], (EstimatorConfig) sections[3], (TrainConfig) sections[4],
@@ -300,7 +312,46 @@ public final class ConfigParser {
     }
   }
 
+  /**
+   * Applies the rule of {@link ReadsKeys} to a section whose {@code name} is such a choice: a key the
+   * choice does not read is an error when it was given (file, {@code --set}, builder) with a value other
+   * than its default, naming the key, the choice and the source. A default value is accepted (resolved
+   * configs such as a checkpoint's {@code config.yaml} list every key); an inherited one is dropped.
+   *
+   * @return whether inherited keys were dropped (the section must be built again)
+   */
+  private boolean dropUnusedKeys(String section, Record rec) {
+    RecordComponent[] comps = rec.getClass().getRecordComponents();
+    if (comps.length == 0 || !comps[0].getName().equals("name") || !(read(comps[0], rec) instanceof ReadsKeys choice)) {
+      return false;
+    }
+    String choiceName = section + " " + yamlName((Enum<?>) choice);
+    boolean dropped = false;
+    for (RecordComponent c : comps) {
+      String name = snake(c.getName());
+      String key = section + "." + name;
+      Raw r = raw.get(key);
+      if (name.equals("name") || choice.keys().contains(name) || r == null) {
+        continue;
+      }
+      if (r.source().equals(INHERITED)) {
+        raw.remove(key);
+        dropped = true;
+        continue;
+      }
+      Field f = c.getAnnotation(Field.class);
+      if (!java.util.Objects.equals(read(c, rec), convert(key, c, f, defaultRaw(f), "default"))) {
+        throw new ConfigException(key, key + ": not used by " + choiceName + ", which reads "
+            + (choice.keys().isEmpty() ? "no other " + section + " key" : choice.keys().stream()
+                .map(k -> section + "." + k).collect(Collectors.joining(", ")))
+            + "; remove it or choose another " + section + ".name (" + r.source() + ")");
+      }
+    }
+    return dropped;
+  }
+
   private Record buildSection(String section, Class<?> type) {
+
     RecordComponent[] comps = type.getRecordComponents();
     Object[] args = new Object[comps.length];
     for (int i = 0; i < comps.length; i++) {

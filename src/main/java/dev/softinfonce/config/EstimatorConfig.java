@@ -12,8 +12,26 @@ public record EstimatorConfig(
     @Field(value = "", nullable = true, help = "simcse/trained: checkpoint dir of the frozen scorer", path = true) String model,
     @Field(value = "online", help = "trained: online (towers in the graph) | cached (embeddings computed once)") Mode mode) {
 
-  /** Estimator names as written in YAML. {@code self} is the reference code's live-model behaviour. */
-  public enum Name { UNIFORM, BM25, SIMCSE, TRAINED, SELF }
+  /**
+   * Estimator names as written in YAML, each with the {@code estimator.*} keys it reads (a key it does not
+   * read is a {@link ConfigException}, see {@link ReadsKeys}). {@code self} is the reference code's
+   * live-model behaviour.
+   */
+  public enum Name implements ReadsKeys {
+    UNIFORM, BM25("k1", "b", "field"), SIMCSE("model"), TRAINED("model", "mode"), SELF;
+
+    private final java.util.List<String> keys;
+
+    Name(String... keys) {
+      this.keys = java.util.List.of(keys);
+    }
+
+    /** The {@code estimator.*} keys this estimator reads besides {@code name}. */
+    @Override
+    public java.util.List<String> keys() {
+      return keys;
+    }
+  }
 
   /** What BM25 treats as the document of example j. */
   public enum Bm25Field { DOCSTRING, CODE }

@@ -9,11 +9,11 @@ package dev.softinfonce.config;
  * loss is {@code β·CE + α·KL(p ‖ P_θ)}; note that the reference code maps its flags the other way
  * round (paper.md §4 item 3), so the paper's "CE 1.3, KL 0.7" is {@code beta: 1.3, alpha: 0.7} here.
  *
- * <p>Which keys each objective reads: {@code infonce} — symmetric, mask_duplicates; {@code soft_infonce} —
- * alpha, beta, t, min_weight, symmetric, mask_duplicates; {@code bce} and {@code weighted_infonce} — t,
- * mask_duplicates; {@code kl_regularization} — alpha (KL), beta (CE), t, mask_duplicates;
- * {@code fn_cancel_topk} — top_k; {@code fn_cancel_ratio} — ratio (against the estimator's self score
- * sim_ii); {@code simcse} — t (the τ of cosine/τ, 0.07 in the reference). Batch-size rules ({@code β − α/(N−1) > 0} for N ≥ 3, {@code top_k ≤ batch_size − 2}) are
+ * <p>Which keys each objective reads is declared once, on {@link Name} ({@code similarity} is read by all:
+ * it shapes {@code objective eval}); a key the objective does not read is a {@link ConfigException}
+ * (see {@link ReadsKeys}). {@code fn_cancel_ratio} compares against the estimator's self score sim_ii;
+ * {@code simcse} reads t (the τ of cosine/τ, 0.07 in the reference). Batch-size rules ({@code β − α/(N−1) > 0}
+ * for N ≥ 3, {@code top_k ≤ batch_size − 2}) are
  * checked by {@link ExperimentConfig}. The objectives live in {@code dev.softinfonce.objective}.
  *
  * <p>{@code simcse} is not a query–code objective but a training mode: unsupervised SimCSE (paper §3.2)
@@ -36,10 +36,30 @@ public record ObjectiveConfig(
     @Field(value = "0.5", min = 0, minExclusive = true, help = "fn_cancel_ratio: drop negatives with sim >= ratio*sim_ii") double ratio) {
 
   /** Objective names as written in YAML and in {@code objective eval} cases. */
-  public enum Name {
-    INFONCE, SOFT_INFONCE, BCE, WEIGHTED_INFONCE, KL_REGULARIZATION, FN_CANCEL_TOPK, FN_CANCEL_RATIO,
+  public enum Name implements ReadsKeys {
+    INFONCE("symmetric", "mask_duplicates"),
+    SOFT_INFONCE("alpha", "beta", "t", "min_weight", "symmetric", "mask_duplicates"),
+    BCE("t", "mask_duplicates"),
+    WEIGHTED_INFONCE("t", "mask_duplicates"),
+    KL_REGULARIZATION("alpha", "beta", "t", "mask_duplicates"),
+    FN_CANCEL_TOPK("top_k", "mask_duplicates"),
+    FN_CANCEL_RATIO("ratio", "mask_duplicates"),
     /** Unsupervised SimCSE training of a docstring encoder (the SimCSE estimator's model), see above. */
-    SIMCSE;
+    SIMCSE("t");
+
+    private final java.util.List<String> keys;
+
+    Name(String... keys) {
+      java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(keys));
+      all.add("similarity"); // every objective: how `objective eval` turns embeddings into scores
+      this.keys = java.util.List.copyOf(all);
+    }
+
+    /** The {@code objective.*} keys this objective reads besides {@code name}. */
+    @Override
+    public java.util.List<String> keys() {
+      return keys;
+    }
 
     /** Whether this objective reads estimator scores. */
     public boolean usesRelevance() {

@@ -1,8 +1,5 @@
 package dev.softinfonce.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -100,41 +97,25 @@ public record BeirDataset(String name, List<String> docIds, List<String> docs, L
   }
 
   private static void readJsonl(Path file, RecordSink sink) {
-    try (BufferedReader in = DataFiles.reader(file)) {
+    try (Utf8Lines in = new Utf8Lines(file)) {
       String line;
-      long no = 0;
-      while ((line = in.readLine()) != null) {
-        no++;
-        if (line.isBlank()) {
-          continue;
+      while ((line = in.next()) != null) {
+        if (!line.isBlank()) {
+          sink.accept(Json.lineObject(file, in.lineNumber(), line), in.lineNumber());
         }
-        if (no == 1 && line.charAt(0) == '\uFEFF') {
-          line = line.substring(1);
-        }
-        JsonNode node;
-        try {
-          node = Json.LINE_READER.readTree(line);
-        } catch (JsonProcessingException e) {
-          throw new DataFormatException(file, no, null, "malformed JSON: " + Json.problem(e));
-        }
-        if (!node.isObject()) {
-          throw new DataFormatException(file, no, null, "expected a JSON object, got " + JsonFields.typeName(node));
-        }
-        sink.accept(new JsonFields(file, no, node), no);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw dev.softinfonce.files.IoErrors.unchecked("cannot read", file, e);
     }
   }
 
   private static Map<String, Map<String, Integer>> readQrels(Path file, java.util.Set<String> queries,
       java.util.Set<String> docs) {
     Map<String, Map<String, Integer>> out = new HashMap<>();
-    try (BufferedReader in = DataFiles.reader(file)) {
+    try (Utf8Lines in = new Utf8Lines(file)) {
       String line;
-      long no = 0;
-      while ((line = in.readLine()) != null) {
-        no++;
+      while ((line = in.next()) != null) {
+        long no = in.lineNumber();
         if (line.isBlank()) {
           continue;
         }
@@ -163,7 +144,7 @@ public record BeirDataset(String name, List<String> docIds, List<String> docs, L
         out.computeIfAbsent(q, k -> new LinkedHashMap<>()).put(d, score); // a later line wins, as in pytrec_eval
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw dev.softinfonce.files.IoErrors.unchecked("cannot read", file, e);
     }
     out.values().forEach(r -> r.values().removeIf(score -> score <= 0));
     return out;

@@ -1,11 +1,6 @@
 package dev.softinfonce.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -16,41 +11,27 @@ import java.nio.file.Path;
  *
  * <p>Query = {@code docstring_tokens} joined by " " (as the paper does). Code = per
  * {@code data.code_field}: {@code code_tokens} joined by " ", {@code code} or {@code original_string}.
- * Only the fields the {@link ReadMode} needs are checked; blank lines are ignored.
+ * Only the fields the {@link ReadMode} needs are checked; blank lines are ignored; a line that is not
+ * valid UTF-8 is a bad record ({@link Utf8Lines}).
  */
 public final class CodeSearchNetReader extends ExampleReader {
-  private final BufferedReader in;
-  private long lineNo;
+  private final Utf8Lines in;
 
   CodeSearchNetReader(Path file, ReadMode mode, ReadOptions options) throws IOException {
     super(file, mode, options);
-    this.in = DataFiles.reader(file);
+    this.in = new Utf8Lines(file);
   }
 
   @Override
   protected Record readRecord() throws IOException {
     String line;
     do {
-      line = in.readLine();
+      line = in.next(); // invalid UTF-8: a file:line error, and the next call reads the next line
       if (line == null) {
         return null;
       }
-      lineNo++;
     } while (line.isBlank());
-    if (lineNo == 1 && line.charAt(0) == '\uFEFF') {
-      line = line.substring(1); // a UTF-8 byte order mark
-    }
-    JsonNode node;
-    try {
-      node = Json.LINE_READER.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new DataFormatException(file, lineNo, null, "malformed JSON: " + Json.problem(e));
-    }
-    if (!node.isObject()) {
-      throw new DataFormatException(file, lineNo, null,
-          "expected a JSON object, got " + JsonFields.typeName(node));
-    }
-    return convert(new JsonFields(file, lineNo, node), lineNo);
+    return convert(Json.lineObject(file, in.lineNumber(), line), in.lineNumber());
   }
 
   private Record convert(JsonFields f, long line) {

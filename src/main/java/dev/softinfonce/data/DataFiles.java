@@ -1,10 +1,8 @@
 package dev.softinfonce.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
@@ -13,15 +11,19 @@ import java.util.zip.GZIPInputStream;
 public final class DataFiles {
   private DataFiles() {}
 
-  /** The file's bytes, decompressed when its name ends in {@code .gz}. */
+  /**
+   * The file's bytes, decompressed when its name ends in {@code .gz}. Text is decoded line by line by
+   * {@link Utf8Lines}, so invalid UTF-8 is a {@code file:line} error.
+   *
+   * @throws FileSystemException "is a directory" when {@code file} is a folder (the JDK would open it and
+   *     fail on the first read, naming nothing)
+   */
   public static InputStream open(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a directory, not a data file");
+    }
     InputStream in = Files.newInputStream(file);
     return isGzip(file) ? new GZIPInputStream(in, 1 << 16) : in;
-  }
-
-  /** The file as UTF-8 text, decompressed when its name ends in {@code .gz}. */
-  public static BufferedReader reader(Path file) throws IOException {
-    return new BufferedReader(new InputStreamReader(open(file), StandardCharsets.UTF_8), 1 << 16);
   }
 
   /** {@code dir/name}, or {@code dir/name.gz} when only that exists. */

@@ -130,19 +130,7 @@ public record DataStats(Path file, SourceFormat format, ReadMode mode, long exam
     sb.append("  code tokens: ").append(codeTokens).append('\n');
     sb.append("  duplicates: ").append(duplicateCode).append(" duplicate code, ")
         .append(mode == ReadMode.CODEBASE ? "n/a" : Long.toString(duplicateQuery)).append(" duplicate query\n");
-    sb.append("  dropped empty: ").append(report.droppedEmptyQuery()).append(" empty query, ")
-        .append(report.droppedEmptyCode()).append(" empty code\n");
-    if (report.droppedNegativeLabel() > 0) {
-      sb.append("  dropped label 0: ").append(report.droppedNegativeLabel()).append('\n');
-    }
-    sb.append("  skipped bad records: ").append(report.skippedBad()).append('\n');
-    List<String> first = report.firstSkipped();
-    for (String s : first) {
-      sb.append("    ").append(s).append('\n');
-    }
-    if (report.skippedBad() > first.size()) {
-      sb.append("    ... and ").append(report.skippedBad() - first.size()).append(" more\n");
-    }
+    report.summaryLines().forEach(l -> sb.append("  ").append(l).append('\n'));
     return sb.toString();
   }
 

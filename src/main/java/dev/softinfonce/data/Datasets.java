@@ -25,8 +25,20 @@ public final class Datasets {
 
   /** Training pairs as a list (at most {@code data.max_examples} when > 0). */
   public static List<Example> loadTrain(DataConfig data) {
-    try (Stream<Example> s = streamTrain(data)) {
-      return s.collect(Collectors.toList());
+    return loadTrain(data, report -> { });
+  }
+
+  /**
+   * Training pairs as a list; {@code report} then gets what the reader skipped and dropped on the way
+   * (with {@code data.max_examples}, up to the last example taken).
+   */
+  public static List<Example> loadTrain(DataConfig data, java.util.function.Consumer<ReadReport> report) {
+    Path file = required(data.train(), "data.train");
+    try (ExampleReader r = open(file, ReadMode.PAIRS, data, "data.train");
+         Stream<Example> s = r.stream()) {
+      List<Example> out = (data.maxExamples() > 0 ? s.limit(data.maxExamples()) : s).collect(Collectors.toList());
+      report.accept(r.report());
+      return out;
     }
   }
 

@@ -56,7 +56,7 @@ public abstract class ExampleReader implements Iterator<Example>, AutoCloseable 
         case COSQA_CODE_MAP -> new CosqaPoolReader(file, mode, options);
       };
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw dev.softinfonce.files.IoErrors.unchecked("cannot read", file, e);
     }
   }
 
@@ -93,7 +93,7 @@ public abstract class ExampleReader implements Iterator<Example>, AutoCloseable 
         }
         report.skip(e);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        throw dev.softinfonce.files.IoErrors.unchecked("cannot read", file, e);
       }
     }
     return next != null;

@@ -18,6 +18,24 @@ final class Json {
 
   private Json() {}
 
+  /**
+   * One jsonl record: the line parsed as a JSON object.
+   *
+   * @throws DataFormatException naming {@code file:line} when it is malformed or not an object
+   */
+  static JsonFields lineObject(java.nio.file.Path file, long line, String text) {
+    com.fasterxml.jackson.databind.JsonNode node;
+    try {
+      node = LINE_READER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new DataFormatException(file, line, null, "malformed JSON: " + problem(e));
+    }
+    if (!node.isObject()) {
+      throw new DataFormatException(file, line, null, "expected a JSON object, got " + JsonFields.typeName(node));
+    }
+    return new JsonFields(file, line, node);
+  }
+
   /** A JSON type name for a token, as in "got string". */
   static String typeName(JsonToken t) {
     if (t == null) {

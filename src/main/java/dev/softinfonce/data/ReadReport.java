@@ -51,6 +51,32 @@ public final class ReadReport {
     return droppedNegativeLabel;
   }
 
+  /**
+   * What was dropped and skipped, as {@code data stats} and {@code train} print it: the dropped counts,
+   * the skipped count, then the first {@value #MAX_LOCATIONS} locations ({@code file:line: reason})
+   * indented by two spaces and how many more there were.
+   */
+  public List<String> summaryLines() {
+    List<String> lines = new ArrayList<>();
+    lines.add("dropped empty: " + droppedEmptyQuery + " empty query, " + droppedEmptyCode + " empty code");
+    if (droppedNegativeLabel > 0) {
+      lines.add("dropped label 0: " + droppedNegativeLabel);
+    }
+    lines.add("skipped bad records: " + skippedBad);
+    for (String s : firstSkipped) {
+      lines.add("  " + s);
+    }
+    if (skippedBad > firstSkipped.size()) {
+      lines.add("  ... and " + (skippedBad - firstSkipped.size()) + " more");
+    }
+    return lines;
+  }
+
+  /** Whether any record was skipped or dropped. */
+  public boolean anyLeftOut() {
+    return skippedBad + droppedEmptyQuery + droppedEmptyCode + droppedNegativeLabel > 0;
+  }
+
   void countReturned() {
     returned++;
   }

@@ -59,7 +59,7 @@ public enum SourceFormat {
       }
       return JSONL;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw dev.softinfonce.files.IoErrors.unchecked("cannot read", file, e);
     }
   }
 }

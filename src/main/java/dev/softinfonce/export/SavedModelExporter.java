@@ -40,11 +40,14 @@ import org.tensorflow.types.TInt32;
  * {@link SavedModelBundle#load} (the C++ loader TF Serving uses) and checked against the in-memory
  * graph, then renamed to {@code <base>/<version>}. Any failure deletes the temp folder, so no
  * half-written version folder is ever visible (TF Serving ignores non-numeric folders anyway). An
- * existing version folder is never overwritten.
+ * existing version folder is never overwritten. Temp folders of killed exports are removed by the next
+ * export into the same base once untouched for {@link dev.softinfonce.files.StaleTemps#STALE_AFTER}.
  */
 public final class SavedModelExporter {
   private static final Logger LOG = LoggerFactory.getLogger(SavedModelExporter.class);
   private static final String TMP = ".tmp-export-";
+  /** The exact names of this exporter's temp folders: {@code .tmp-export-<version>-<nanos>}. */
+  private static final java.util.regex.Pattern OUR_TEMPS = java.util.regex.Pattern.compile("\\.tmp-export-\\d+-\\d+");
   /** The self-check tolerance between the reloaded SavedModel and the in-memory graph. */
   static final float SELF_CHECK_TOLERANCE = 1e-5f;
 
@@ -89,6 +92,9 @@ public final class SavedModelExporter {
     Path tmp = base.resolve(TMP + v + "-" + System.nanoTime());
     try {
       Files.createDirectories(base);
+      for (Path stale : dev.softinfonce.files.StaleTemps.remove(base, OUR_TEMPS)) { // left by a killed export
+        LOG.info("removed {}, left by an export that did not finish", stale);
+      }
       ServingInfo info;
       double diff;
       try (Graph g = new Graph(); Session s = new Session(g)) {
@@ -108,7 +114,7 @@ public final class SavedModelExporter {
       return new Exported(target, v, info, diff);
     } catch (IOException e) {
       deleteQuietly(tmp);
-      throw new UncheckedIOException("export to " + target + " failed: " + e.getMessage(), e);
+      throw new UncheckedIOException("export to " + target + " failed: " + dev.softinfonce.files.IoErrors.describe(e), e);
     } catch (org.tensorflow.exceptions.TensorFlowException e) {
       deleteQuietly(tmp);
       throw new ExportException("export to " + target + " failed: " + firstLine(e), e);
@@ -172,10 +178,12 @@ public final class SavedModelExporter {
     // paths relative to assets.extra (the model folder travels): the tokenizer beside it, data as trained
     var shipped = ck.config().toBuilder().set("model.tokenizer", assets.resolve(TOKENIZER).toString())
         .set("model.init_from", "").set("export.precision", compute);
-    Files.writeString(assets.resolve(CONFIG), shipped.build().toYaml(assets));
+    dev.softinfonce.files.Outputs.write(assets.resolve(CONFIG),
+        shipped.build().toYaml(assets).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     info.write(assets.resolve(SERVING_INFO));
     String name = base.toAbsolutePath().normalize().getFileName().toString();
-    Files.writeString(assets.resolve(ModelCard.FILE), ModelCard.render(ck, info, name, version, compute));
+    dev.softinfonce.files.Outputs.write(assets.resolve(ModelCard.FILE), ModelCard.render(ck, info, name, version,
+        compute).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /**

@@ -44,8 +44,15 @@ public final class AtomicFiles {
     write(target, tmp -> Files.writeString(tmp, content, StandardCharsets.UTF_8));
   }
 
-  /** {@link #write} of a copy of {@code source}. */
+  /**
+   * {@link #write} of a copy of the file {@code source}. A folder is refused before anything is written
+   * ({@code Files.copy} would leave an empty folder named like the target).
+   */
   public static void copy(Path source, Path target) {
+    if (Files.isDirectory(source)) {
+      throw IoErrors.unchecked("cannot copy", source,
+          new java.nio.file.FileSystemException(source.toString(), null, "is a directory, not a file"));
+    }
     write(target, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
   }
 }

@@ -86,10 +86,11 @@ public record Manifest(Map<String, Entry> files) {
     try {
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".part");
-      Files.write(tmp, JSON.writeValueAsBytes(new Document(FORMAT, ALGORITHM, new TreeMap<>(m.files()))));
+      dev.softinfonce.files.Outputs.write(tmp, JSON.writeValueAsBytes(new Document(FORMAT, ALGORITHM,
+          new TreeMap<>(m.files()))));
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + file + ": " + dev.softinfonce.files.IoErrors.reason(e), e);
     }
     return m;
   }

@@ -55,7 +55,10 @@ public final class CodeIndex {
   static final String TMP_PREFIX = ".tmp-index-";
   static final String TMP_SUFFIX = ".part";
   /** A temp file untouched this long belongs to a writer that was killed (a live one writes continuously). */
-  static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(10);
+  static final java.time.Duration STALE_AFTER = dev.softinfonce.files.StaleTemps.STALE_AFTER;
+  /** The exact names of {@code Files.createTempFile(dir, TMP_PREFIX, TMP_SUFFIX)}. */
+  private static final java.util.regex.Pattern OUR_TEMPS = java.util.regex.Pattern.compile(
+      java.util.regex.Pattern.quote(TMP_PREFIX) + "\\d+" + java.util.regex.Pattern.quote(TMP_SUFFIX));
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -187,7 +190,7 @@ public final class CodeIndex {
     removeStaleTemps(parent);
     Path tmp = Files.createTempFile(parent, TMP_PREFIX, TMP_SUFFIX);
     try {
-      try (OutputStream os = Files.newOutputStream(tmp);
+      try (OutputStream os = dev.softinfonce.files.Outputs.open(tmp);
           BufferedOutputStream buffered = new BufferedOutputStream(os, 1 << 16);
           com.google.common.hash.HashingOutputStream hashed = new com.google.common.hash.HashingOutputStream(
               com.google.common.hash.Hashing.sha256(), buffered);
@@ -219,16 +222,7 @@ public final class CodeIndex {
 
   /** Removes {@code .tmp-index-*.part} files in {@code dir} left by killed writers (untouched for {@link #STALE_AFTER}). */
   static void removeStaleTemps(Path dir) throws IOException {
-    java.time.Instant cutoff = java.time.Instant.now().minus(STALE_AFTER);
-    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.toList()) {
-        String n = p.getFileName().toString();
-        if (n.startsWith(TMP_PREFIX) && n.endsWith(TMP_SUFFIX) && Files.isRegularFile(p)
-            && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
+    dev.softinfonce.files.StaleTemps.remove(dir, OUR_TEMPS);
   }
 
   private static void writeString(DataOutputStream out, String s) throws IOException {

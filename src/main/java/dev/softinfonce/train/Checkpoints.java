@@ -138,7 +138,8 @@ public final class Checkpoints {
       }
       force(runDir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint " + finalDir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write checkpoint " + finalDir + ": "
+          + dev.softinfonce.files.IoErrors.describe(e), e);
     }
     retain(state.bestStep());
     return finalDir;
@@ -348,8 +349,11 @@ public final class Checkpoints {
 
   private static void writeDurably(Path file, byte[] bytes) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      dev.softinfonce.files.Outputs.checkDiskFull(file);
       ch.write(java.nio.ByteBuffer.wrap(bytes));
       ch.force(true);
+    } catch (IOException e) {
+      throw dev.softinfonce.files.IoErrors.naming(file, e); // a full disk's IOException names no file
     }
   }
 

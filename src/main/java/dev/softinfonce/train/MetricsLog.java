@@ -38,8 +38,8 @@ public final class MetricsLog implements AutoCloseable {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
+    this.out = new BufferedWriter(new java.io.OutputStreamWriter(dev.softinfonce.files.Outputs.open(file,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND), StandardCharsets.UTF_8));
   }
 
   /** Appends to {@code <runDir>/metrics.jsonl} (created if missing). */
@@ -56,7 +56,7 @@ public final class MetricsLog implements AutoCloseable {
       }
       return new MetricsLog(f);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open metrics log " + f + ": " + e.getMessage(), e);
+      throw dev.softinfonce.files.IoErrors.unchecked("cannot open metrics log", f, e);
     }
   }
 
@@ -87,7 +87,7 @@ public final class MetricsLog implements AutoCloseable {
       out.write('\n');
       out.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to " + file + ": " + e.getMessage(), e);
+      throw dev.softinfonce.files.IoErrors.unchecked("cannot append to", file, e);
     }
   }
 
@@ -120,7 +120,7 @@ public final class MetricsLog implements AutoCloseable {
     try {
       out.close();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot close " + file + ": " + e.getMessage(), e);
+      throw dev.softinfonce.files.IoErrors.unchecked("cannot close", file, e);
     }
   }
 

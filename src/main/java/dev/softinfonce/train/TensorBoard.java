@@ -25,6 +25,10 @@ import org.tensorflow.types.TString;
  * training graph's saver and exports stay free of summary ops, and logging never changes what a
  * training step computes. Values are fed as scalars (fetch them from the training run first).
  *
+ * <p>Events are a by-product: when they cannot be written (a full disk: TF reports
+ * {@code FILE; No space left on device}) one warning line says so and why, later writes are skipped and
+ * training goes on.
+ *
  * <pre>{@code
  * try (TensorBoard tb = TensorBoard.open(runDir)) {
  *   tb.scalars(step, Map.of("train/loss", loss, "train/lr", lr));
@@ -46,10 +50,13 @@ public final class TensorBoard implements AutoCloseable {
   private final Op writeHistogram;
   private final Op flush;
   private final Op closeOp;
+  private final java.util.function.Consumer<String> warnings;
+  private String failure; // why events are no longer written (reported once), or null
   private boolean closed;
 
-  private TensorBoard(Path logDir) {
+  private TensorBoard(Path logDir, java.util.function.Consumer<String> warnings) {
     this.logDir = logDir;
+    this.warnings = warnings;
     this.graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
@@ -77,15 +84,20 @@ public final class TensorBoard implements AutoCloseable {
     }
   }
 
-  /** Opens a writer on {@code <runDir>/tensorboard} (created if missing). */
+  /** Opens a writer on {@code <runDir>/tensorboard} (created if missing); a write failure is a warning on stderr. */
   public static TensorBoard open(Path runDir) {
+    return open(runDir, System.err::println);
+  }
+
+  /** As {@link #open(Path)}; the one warning about events that cannot be written goes to {@code warnings}. */
+  public static TensorBoard open(Path runDir, java.util.function.Consumer<String> warnings) {
     Path dir = runDir.resolve(DIR);
     try {
       Files.createDirectories(dir);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
     }
-    return new TensorBoard(dir);
+    return new TensorBoard(dir, warnings);
   }
 
   public Path logDir() {
@@ -96,9 +108,8 @@ public final class TensorBoard implements AutoCloseable {
   public synchronized void scalar(String tagName, long atStep, double v) {
     try (TInt64 s = TInt64.scalarOf(atStep);
          TString t = TString.scalarOf(tagName);
-         TFloat32 x = TFloat32.scalarOf((float) v);
-         Result r = session.runner().feed(step, s).feed(tag, t).feed(value, x).addTarget(writeScalar).run()) {
-      // written to the writer's queue
+         TFloat32 x = TFloat32.scalarOf((float) v)) {
+      write(session.runner().feed(step, s).feed(tag, t).feed(value, x).addTarget(writeScalar));
     }
   }
 
@@ -111,9 +122,8 @@ public final class TensorBoard implements AutoCloseable {
   public synchronized void histogram(String tagName, long atStep, float[] data) {
     try (TInt64 s = TInt64.scalarOf(atStep);
          TString t = TString.scalarOf(tagName);
-         TFloat32 x = TFloat32.vectorOf(data);
-         Result r = session.runner().feed(step, s).feed(tag, t).feed(values, x).addTarget(writeHistogram).run()) {
-      // written to the writer's queue
+         TFloat32 x = TFloat32.vectorOf(data)) {
+      write(session.runner().feed(step, s).feed(tag, t).feed(values, x).addTarget(writeHistogram));
     }
   }
 
@@ -124,6 +134,9 @@ public final class TensorBoard implements AutoCloseable {
    */
   public void weights(Session training, Collection<String> names, long atStep) {
     for (String name : names) {
+      if (failure != null) {
+        return; // nothing would be written
+      }
       float[] v;
       try (Result r = training.runner().fetch(name).run()) {
         TFloat32 t = (TFloat32) r.get(0);
@@ -147,8 +160,37 @@ public final class TensorBoard implements AutoCloseable {
 
   /** Forces queued events to disk. */
   public synchronized void flush() {
-    try (Result r = session.runner().addTarget(flush).run()) {
-      // flushed
+    write(session.runner().addTarget(flush));
+  }
+
+  /** {@code FILE: No space left on device (the disk is full)} and the like, on one line. */
+  private static String reason(Exception e) {
+    return e instanceof java.io.IOException io ? dev.softinfonce.files.IoErrors.describe(io)
+        : dev.softinfonce.files.IoErrors.hinted(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+  }
+
+  /** Why events are no longer written, or null while they are. */
+  public synchronized String failure() {
+    return failure;
+  }
+
+  /**
+   * Runs one write op; the first failure is reported as one warning line, after which writes are
+   * skipped (the writer may have lost events, and a full disk stays full).
+   */
+  private void write(Session.Runner op) {
+    if (failure != null) {
+      return;
+    }
+    try {
+      dev.softinfonce.files.Outputs.checkDiskFull(logDir.resolve("events.out.tfevents")); // the test seam
+      try (Result r = op.run()) {
+        // queued or flushed
+      }
+    } catch (java.io.IOException | org.tensorflow.exceptions.TensorFlowException e) {
+      failure = reason(e);
+      warnings.accept("warning: TensorBoard events in " + logDir + " are no longer written (" + failure
+          + "); training goes on");
     }
   }
 
@@ -161,6 +203,11 @@ public final class TensorBoard implements AutoCloseable {
     closed = true;
     try (Result r = session.runner().addTarget(closeOp).run()) {
       // closed
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      if (failure == null) { // the final flush failed: still a warning, not a failed run
+        failure = reason(e);
+        warnings.accept("warning: TensorBoard events in " + logDir + " could not be completed (" + failure + ")");
+      }
     } finally {
       session.close();
       graph.close();

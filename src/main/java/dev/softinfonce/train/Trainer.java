@@ -231,8 +231,14 @@ public final class Trainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create run folder " + runDir, e);
     }
-    List<Example> train = Datasets.loadTrain(cfg.data()); // read once: tokenizer, ids, hashes all come from it
+    List<String> leftOut = new ArrayList<>(); // what data stats would say was skipped or dropped
+    List<Example> train = Datasets.loadTrain(cfg.data(), report -> { // read once: tokenizer, ids, hashes
+      if (report.anyLeftOut() || cfg.data().onBadRecord() == dev.softinfonce.config.DataConfig.BadRecordPolicy.SKIP) {
+        leftOut.addAll(report.summaryLines());
+      }
+    });
     out.accept("train: " + train.size() + " pairs from " + cfg.data().train());
+    leftOut.forEach(l -> out.accept("  " + l));
     Path tokenizerFile = prepareTokenizer(train);
     QuerySet valid = cfg.data().valid() == null ? null : Datasets.valid(cfg.data());
     boolean simcse = TrainingGraph.simcse(cfg);
@@ -361,7 +367,7 @@ public final class Trainer {
         total, cfg.train().maxSteps() > 0 ? "train.max_steps" : cfg.train().epochs() + " epochs",
         batcher.batchesInEpoch(0), cfg.train().batchSize(), step, runDir));
     try (MetricsLog log = MetricsLog.open(runDir, step);
-         TensorBoard tb = TensorBoard.open(runDir);
+         TensorBoard tb = TensorBoard.open(runDir, out); // a write failure: one warning, training goes on
          TrainProgress bar = TrainProgress.create(progressBar && cfg.train().progress(), total, step)) {
       while (step < total) {
         if (pos.batch() >= batcher.batchesInEpoch(pos.epoch())) {
@@ -371,8 +377,17 @@ public final class Trainer {
         double lr = schedule.lr(step);
         PreparedCorpus.Batch b = corpus.batch(batch);
         long at = step;
-        float[] fetched = chief == null ? step(tg, s, b, est, lr, step)
-            : chief.guard(step + 1, () -> step(tg, s, b, est, lr, at));
+        float[] fetched;
+        try {
+          injectedOutOfMemory();
+          fetched = chief == null ? step(tg, s, b, est, lr, step)
+              : chief.guard(step + 1, () -> step(tg, s, b, est, lr, at));
+        } catch (RuntimeException | OutOfMemoryError e) {
+          if (BatchOutOfMemoryException.isOutOfMemory(e)) {
+            throw BatchOutOfMemoryException.of(cfg, step + 1, e);
+          }
+          throw e;
+        }
         loss = fetched[0];
         if (!Double.isFinite(loss)) {
           throw new TrainingDivergedException("loss is " + loss + " at step " + (step + 1) + " (epoch " + pos.epoch()
@@ -549,7 +564,15 @@ public final class Trainer {
       return target;
     }
     if (cfg.model().tokenizer() != null) {
-      AtomicFiles.copy(Path.of(cfg.model().tokenizer()), target);
+      Path tok = Path.of(cfg.model().tokenizer());
+      if (!Files.isRegularFile(tok)) { // checked before the copy: a folder must not become RUN/tokenizer.json/
+        throw new dev.softinfonce.config.ConfigException("model.tokenizer", "model.tokenizer " + tok + ": "
+            + (Files.isDirectory(tok) ? "is a directory, not a tokenizer.json file"
+                + (Files.isRegularFile(tok.resolve(PretrainedCheckpoint.TOKENIZER))
+                    ? " (did you mean " + tok.resolve(PretrainedCheckpoint.TOKENIZER) + "?)" : "")
+                : "no such file"));
+      }
+      AtomicFiles.copy(tok, target);
     } else if (cfg.model().initFrom() != null) {
       AtomicFiles.copy(InferenceModel.findTokenizer(Path.of(cfg.model().initFrom())), target);
     } else {
@@ -575,6 +598,22 @@ public final class Trainer {
     Set<Integer> ids = new HashSet<>(tok.specialIds());
     ids.add(tok.padId());
     return ids;
+  }
+
+  /**
+   * Test hook: {@code -Dsoftinfonce.test.outOfMemory=tf} (or {@code jvm}) makes the next step fail as TF's
+   * allocator (or the JVM heap) does when a batch does not fit, without allocating anything.
+   */
+  private static void injectedOutOfMemory() {
+    String kind = System.getProperty("softinfonce.test.outOfMemory", "");
+    if (kind.equals("tf")) {
+      throw new org.tensorflow.exceptions.TFResourceExhaustedException("OOM when allocating tensor with"
+          + " shape[64,8,256,256] and type float on /job:localhost/replica:0/task:0/device:CPU:0 by allocator cpu"
+          + " (injected)");
+    }
+    if (kind.equals("jvm")) {
+      throw new OutOfMemoryError("Java heap space (injected)");
+    }
   }
 
   private static void sleep(long ms) {

@@ -5,6 +5,10 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assertions;
 import picocli.CommandLine;
 
 /** Runs the CLI in-process and captures what it prints, for command tests. */
@@ -30,5 +34,19 @@ public final class CliTestSupport {
     } finally {
       System.setOut(oldOut);
     }
+  }
+
+  /**
+   * Runs the CLI under a preemptive {@code bound} and checks exit code 2 and exactly one non-blank line on
+   * stderr, which must contain a match of {@code pattern}; returns the run.
+   */
+  public static Run assertOneLineError(Duration bound, String pattern, String... args) {
+    Run r = Assertions.assertTimeoutPreemptively(bound, () -> run(args), String.join(" ", args));
+    Assertions.assertEquals(2, r.exitCode(), "exit code of " + String.join(" ", args) + "; stderr: " + r.err());
+    List<String> errLines = r.err().lines().filter(l -> !l.isBlank()).toList();
+    Assertions.assertEquals(1, errLines.size(), "one line on stderr: " + r.err());
+    Assertions.assertTrue(Pattern.compile(pattern).matcher(errLines.get(0)).find(),
+        "stderr '" + errLines.get(0) + "' does not match " + pattern);
+    return r;
   }
 }

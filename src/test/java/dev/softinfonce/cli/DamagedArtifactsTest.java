@@ -52,12 +52,7 @@ class DamagedArtifactsTest {
 
   /** Runs the CLI under {@link #BOUND} and checks exit code 2 and one {@code error:} line matching {@code pattern}. */
   static void assertOneLineError(String pattern, String... args) {
-    CliTestSupport.Run r = assertTimeoutPreemptively(BOUND, () -> CliTestSupport.run(args), String.join(" ", args));
-    assertEquals(2, r.exitCode(), "exit code of " + String.join(" ", args) + "; stderr: " + r.err());
-    List<String> errLines = r.err().lines().filter(l -> !l.isBlank()).toList();
-    assertEquals(1, errLines.size(), "one line on stderr: " + r.err());
-    assertTrue(Pattern.compile(pattern).matcher(errLines.get(0)).find(),
-        "stderr '" + errLines.get(0) + "' does not match " + pattern);
+    CliTestSupport.assertOneLineError(BOUND, pattern, args);
   }
 
   static Path copy(Path from, String name) throws IOException {

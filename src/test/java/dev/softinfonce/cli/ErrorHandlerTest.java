@@ -38,6 +38,36 @@ class ErrorHandlerTest {
   }
 
   @Test
+  void tensorFlowsResourceExhaustedIsOutOfMemoryOrADiskFullAsItsMessageSays() {
+    // TF maps ENOSPC to RESOURCE_EXHAUSTED: the message (measured on a full tmpfs) names the file
+    String disk = "/r/.tmp-checkpoint-4-1/variables.data-00000-of-00001.tempstate51; No space left on device";
+    assertEquals(disk + " (the disk is full)",
+        ErrorHandler.userMessage(new org.tensorflow.exceptions.TFResourceExhaustedException(disk + "\nHint: If you"
+            + " want to see a list of allocated tensors when OOM happens, add report_tensor_allocations_upon_oom")));
+    assertTrue(ErrorHandler.userMessage(new org.tensorflow.exceptions.TFResourceExhaustedException(
+        "OOM when allocating tensor with shape[64,8,256,256]")).startsWith("TensorFlow ran out of memory: OOM when"));
+    // in a training step both kinds of out-of-memory become the batch's message; a full disk does not
+    assertTrue(dev.softinfonce.train.BatchOutOfMemoryException.isOutOfMemory(
+        new org.tensorflow.exceptions.TFResourceExhaustedException("OOM when allocating tensor")));
+    assertTrue(dev.softinfonce.train.BatchOutOfMemoryException.isOutOfMemory(new OutOfMemoryError("Java heap space")));
+    assertTrue(!dev.softinfonce.train.BatchOutOfMemoryException.isOutOfMemory(
+        new org.tensorflow.exceptions.TFResourceExhaustedException(disk)));
+    var oom = dev.softinfonce.train.BatchOutOfMemoryException.of(dev.softinfonce.config.ExperimentConfig.defaults(), 3,
+        new org.tensorflow.exceptions.TFResourceExhaustedException("OOM when allocating tensor\n\t [[{{node x}}]]"));
+    assertEquals("out of memory in training step 3 with train.batch_size 32, model.max_query_length 32 and"
+        + " model.max_code_length 96: TensorFlow could not allocate memory (OOM when allocating tensor); use a"
+        + " smaller train.batch_size or shorter maximum lengths, or set train.grad_cache.chunk_size to encode the"
+        + " batch in chunks", ErrorHandler.userMessage(new RuntimeException(oom)));
+  }
+
+  @Test
+  void everyUserFacingTypeTheHandlerListsExists() {
+    for (String name : ErrorHandler.userFacingTypes()) {
+      assertTrue(Files.isRegularFile(Path.of("src/main/java/" + name.replace('.', '/') + ".java")), name);
+    }
+  }
+
+  @Test
   void tensorFlowNodeTracesAreDroppedFromTheLine() {
     assertEquals("a; b", ErrorHandler.oneLine("a\n\t [[{{node save/Restore}}]]\nb\n"));
   }

@@ -170,4 +170,55 @@ class ConfigParserTest {
     e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(q, java.util.List.of()));
     assertTrue(e.getMessage().contains("train.output_dir") && e.getMessage().contains("is empty"), e.getMessage());
   }
+
+  @Test
+  void aKeyTheObjectiveOrEstimatorDoesNotReadIsAnErrorNamingBoth() throws IOException {
+    Path p = yaml("objective:\n  name: infonce\n  alpha: 1.5\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(p, List.of()));
+    assertEquals("objective.alpha", e.key());
+    assertEquals("objective.alpha: not used by objective infonce, which reads objective.symmetric,"
+        + " objective.mask_duplicates, objective.similarity; remove it or choose another objective.name (" + p
+        + ":3)", e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(p, List.of("objective.alpha=1.0",
+        "estimator.name=simcse", "estimator.model=/m", "estimator.k1=2", "objective.name=soft_infonce")));
+    assertEquals("estimator.k1: not used by estimator simcse, which reads estimator.model; remove it or choose"
+        + " another estimator.name (--set estimator.k1=2)", e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ExperimentConfig.builder().set("estimator.model", "/m").build());
+    assertTrue(e.getMessage().startsWith("estimator.model: not used by estimator uniform, which reads no other"
+        + " estimator key;"), e.getMessage());
+    // the same keys where they are read
+    ExperimentConfig ok = ExperimentConfig.load(p, List.of("objective.name=soft_infonce", "objective.beta=2"));
+    assertEquals(1.5, ok.objective().alpha());
+  }
+
+  @Test
+  void unusedKeysAtTheirDefaultAndInheritedOnesAreAccepted() {
+    // a resolved config (checkpoint config.yaml, config show) lists every key at its default
+    ExperimentConfig defaults = ExperimentConfig.defaults();
+    assertEquals(defaults, new ConfigParser().mapping(null, new org.yaml.snakeyaml.Yaml()
+        .compose(new java.io.StringReader(defaults.toYaml()))).build());
+    // a variant switching objective drops the base's keys that only the old objective read
+    ExperimentConfig soft = ExperimentConfig.builder().set("objective.name", "soft_infonce")
+        .set("objective.alpha", 1.5).set("objective.beta", 0.5).set("estimator.name", "bm25")
+        .set("estimator.k1", 2.0).build();
+    ExperimentConfig plain = soft.toBuilder().set("objective.name", "infonce").set("estimator.name", "uniform")
+        .build();
+    assertEquals(defaults.objective().alpha(), plain.objective().alpha());
+    assertEquals(defaults.estimator().k1(), plain.estimator().k1());
+    assertEquals(plain, ExperimentConfig.builder().build().toBuilder().build());
+    assertEquals(1.5, soft.toBuilder().set("train.batch_size", 8).build().objective().alpha(), "kept where read");
+  }
+
+  @Test
+  void everyShippedConfigParses() throws IOException {
+    List<Path> files;
+    try (var s = Files.list(Path.of("configs"))) {
+      files = s.filter(f -> f.toString().endsWith(".yaml") && !f.getFileName().toString().startsWith("experiment-"))
+          .sorted().toList();
+    }
+    assertTrue(files.size() >= 8, files.toString());
+    for (Path f : files) {
+      ExperimentConfig.load(f, List.of()); // experiment-*.yaml: ExperimentFileParserTest.shipped*Parses
+    }
+  }
 }

@@ -235,4 +235,43 @@ class CodeSearchNetReaderTest {
     return StreamSupport.stream(tokens.spliterator(), false).map(JsonNode::asText)
         .collect(Collectors.joining(" "));
   }
+
+  /** Three records; line 2 has a byte that is not UTF-8 (0xFF) inside its docstring, line 4 a BOM-less CRLF. */
+  private Path withInvalidUtf8(String name) throws IOException {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    String ok = "{\"docstring_tokens\": [\"read\", \"caf\u00e9\"], \"code_tokens\": [\"x\"]}";
+    b.write(("\uFEFF" + ok + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    b.write("{\"docstring_tokens\": [\"ab".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    b.write(0xFF);
+    b.write("\"], \"code_tokens\": [\"y\"]}\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    b.write((ok + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Path f = tmp.resolve(name);
+    if (name.endsWith(".gz")) {
+      try (var gz = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(f))) {
+        gz.write(b.toByteArray());
+      }
+    } else {
+      java.nio.file.Files.write(f, b.toByteArray());
+    }
+    return f;
+  }
+
+  @Test
+  void invalidUtf8IsAFileLineErrorThatSkipSkips() throws IOException {
+    for (String name : List.of("bad.jsonl", "bad.jsonl.gz")) {
+      Path f = withInvalidUtf8(name);
+      DataFormatException e = assertThrows(DataFormatException.class,
+          () -> ExampleReader.readAll(f, ReadMode.PAIRS, FAIL));
+      assertEquals(f + ":2: invalid UTF-8 at byte 26 of the line (0xFF); the file must be UTF-8 text", e.getMessage());
+      assertEquals(2, e.line());
+      try (ExampleReader r = ExampleReader.open(f, ReadMode.PAIRS, SKIP)) {
+        List<Example> all = r.toList();
+        assertEquals(List.of("read caf\u00e9", "read caf\u00e9"), all.stream().map(Example::query).toList(),
+            "the BOM dropped, the CRLF line read, line 2 skipped");
+        assertEquals(List.of(f + ":1", f + ":4"), all.stream().map(Example::source).toList());
+        assertEquals(1, r.report().skippedBad());
+        assertEquals(List.of(e.getMessage()), r.report().firstSkipped());
+      }
+    }
+  }
 }

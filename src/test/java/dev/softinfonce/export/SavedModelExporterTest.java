@@ -337,6 +337,52 @@ class SavedModelExporterTest {
   }
 
   @Test
+  void tempFoldersOfKilledExportsAreRemovedByTheNextExportOnceStale() throws Exception {
+    Path ckpt = TinyCheckpoints.write(tmp.resolve("ckpt"), Layout.TRAINER, TinyCheckpoints.config(), 1L);
+    Path base = tmp.resolve("sm-killed");
+    // what a kill -9 after the SavedModel was written leaves: a complete temp folder, never renamed
+    SavedModelExporter killed = new SavedModelExporter();
+    List<Path> left = new java.util.ArrayList<>();
+    killed.beforeCommit = () -> {
+      try (var s = Files.list(base)) {
+        Path t = s.filter(p -> p.getFileName().toString().startsWith(".tmp-export-")).findFirst().orElseThrow();
+        for (String copy : List.of(".tmp-export-1-1000", ".tmp-export-1-2000")) {
+          Path to = base.resolve(copy);
+          try (var w = Files.walk(t)) {
+            for (Path p : w.toList()) {
+              Files.copy(p, to.resolve(t.relativize(p).toString()));
+            }
+          }
+          left.add(to);
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      throw new IllegalStateException("simulated kill");
+    };
+    assertThrows(IllegalStateException.class, () -> killed.export(ckpt, base, null));
+    Path stale = left.get(0);
+    Path fresh = left.get(1); // an export still at work
+    Path notOurs = Files.createDirectories(base.resolve(".tmp-export-notes"));
+    java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(java.time.Instant.now()
+        .minus(dev.softinfonce.files.StaleTemps.STALE_AFTER).minusSeconds(60));
+    for (Path p : List.of(stale, notOurs)) {
+      try (var w = Files.walk(p)) {
+        for (Path q : w.toList()) {
+          Files.setLastModifiedTime(q, old);
+        }
+      }
+    }
+    Files.setLastModifiedTime(fresh, old); // the folder is old, but a file in it was written just now
+    assertEquals(1, new SavedModelExporter().export(ckpt, base, null).version());
+    assertTrue(!Files.exists(stale), "the stale temp folder of a killed export is removed");
+    assertTrue(Files.exists(fresh) && Files.exists(notOurs), "a live export's or someone else's folder was removed");
+    try (var s = Files.list(base)) {
+      assertEquals(List.of("1"), s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList());
+    }
+  }
+
+  @Test
   void badCheckpointFoldersGiveClearErrors() throws Exception {
     ExperimentConfig cfg = TinyCheckpoints.config();
     Path base = tmp.resolve("sm");

@@ -26,9 +26,20 @@ final class Harness {
   /** Loss, weights, stats (min, mean, max, clamped share) and d loss / d scores. */
   record Out(double loss, double[][] weights, double[] stats, double[][] gradScores) {}
 
+  /**
+   * The objective config of {@code values}, keeping only the keys the named objective reads (tests share one
+   * map across objectives; a key an objective does not read is a config error). A key wrongly left out of
+   * an objective's declared keys would fall back to its default here and fail the test's reference values.
+   */
   static ObjectiveConfig config(Map<String, Object> values) {
     var b = ExperimentConfig.builder();
-    values.forEach((k, v) -> b.set("objective." + k, v));
+    var name = ObjectiveConfig.Name.valueOf(String.valueOf(values.getOrDefault("name", "infonce"))
+        .toUpperCase(java.util.Locale.ROOT));
+    values.forEach((k, v) -> {
+      if (k.equals("name") || name.keys().contains(k)) {
+        b.set("objective." + k, v);
+      }
+    });
     b.set("train.batch_size", 64);
     return b.build().objective();
   }
