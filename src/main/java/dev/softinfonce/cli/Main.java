@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         ModelCommand.class,
         ObjectiveCommand.class,
         TrainCommand.class,
+        WorkerCommand.class,
         EvalCommand.class,
         ExportCommand.class,
         IndexCommand.class,

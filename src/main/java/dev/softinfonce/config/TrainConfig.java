@@ -1,5 +1,7 @@
 package dev.softinfonce.config;
 
+import java.util.List;
+
 /**
  * The training loop: AdamW with a fed learning rate, schedule, clipping, checkpoints and logging.
  * {@code gradCache} is the subsection {@code train.grad_cache} ({@link GradCacheConfig}).
@@ -26,6 +28,10 @@ public record TrainConfig(
     @Field(value = "fp32", help = "fp32 | bf16 (mixed: bf16 matmuls, fp32 variables, AdamW, loss, checkpoints)")
         Precision precision,
     @Field(value = "true", help = "show a terminal progress bar") boolean progress,
+    @Field(value = "[]", help = "multi-worker: host:port of each worker, task 0 = this chief (else env"
+        + " SOFTINFONCE_CLUSTER / TF_CONFIG; see ClusterSpec)") List<String> cluster,
+    @Field(value = "120", min = 1, help = "multi-worker: seconds a step may wait on the workers before the chief"
+        + " stops naming the one that is gone") int clusterTimeout,
     GradCacheConfig gradCache) {
 
   /** Learning-rate decay after warm-up. */

@@ -1,5 +1,6 @@
 package dev.softinfonce.train;
 
+import dev.softinfonce.config.ClusterSpec;
 import dev.softinfonce.config.ConfigException;
 import dev.softinfonce.config.EstimatorConfig;
 import dev.softinfonce.config.ExperimentConfig;
@@ -11,6 +12,7 @@ import dev.softinfonce.data.Batcher;
 import dev.softinfonce.data.Datasets;
 import dev.softinfonce.data.Example;
 import dev.softinfonce.data.QuerySet;
+import dev.softinfonce.distributed.Chief;
 import dev.softinfonce.estimator.EstimatorData;
 import dev.softinfonce.estimator.EstimatorGraph;
 import dev.softinfonce.files.AtomicFiles;
@@ -258,6 +260,7 @@ public final class Trainer {
       double avgdl = cfg.estimator().name() == EstimatorConfig.Name.BM25 // only BM25 reads it
           ? corpus.averageDocumentLength(cfg.estimator().field() == EstimatorConfig.Bm25Field.CODE, specialIds(qTok))
           : Double.NaN;
+      Chief chief = startChief(simcse); // null: one machine
       try (Graph g = new Graph()) {
         StepGraph tg;
         Validator validator; // null: no valid split
@@ -267,13 +270,15 @@ public final class Trainer {
           validator = simcseValid == null ? null : s -> simcseFigures(simcseValid.run(sg, s));
         } else {
           TrainingGraph qg = TrainingGraph.build(g, cfg,
-              new EstimatorGraph.Resources(specialIds(qTok), avgdl, train.size(), est.model()));
+              new EstimatorGraph.Resources(specialIds(qTok), avgdl, train.size(), est.model()),
+              chief == null ? null : chief.shards());
           tg = qg;
           validator = sessionValid == null ? null : s -> retrievalFigures(sessionValid, qg, s);
         }
-        try (Session s = new Session(g, InferenceModel.sessionConfig(cfg.train().threads()))) {
+        try (Session s = chief == null ? new Session(g, InferenceModel.sessionConfig(cfg.train().threads()))
+            : chief.open(g)) {
           TrainState state = initialise(tg, s, est);
-          return loop(tg, s, state, corpus, est, validator, t0);
+          return loop(tg, s, state, corpus, est, validator, t0, chief);
         }
       }
     }
@@ -310,8 +315,31 @@ public final class Trainer {
             r.metrics().recallAt1(), r.metrics().recallAt10(), r.metrics().queries(), r.metrics().poolSize(), seconds));
   }
 
+  /**
+   * With {@code train.cluster} (or its environment variables): this process is task 0, the chief
+   * ({@link Chief}); null on one machine.
+   */
+  private Chief startChief(boolean simcse) {
+    ClusterSpec cluster = ClusterSpec.resolve(cfg.train().cluster(), System.getenv());
+    if (!cluster.distributed()) {
+      return null;
+    }
+    if (simcse) {
+      throw new IllegalArgumentException("train.cluster: multi-worker training is for query-code objectives, not"
+          + " objective.name: simcse");
+    }
+    if (cfg.train().batchSize() < cluster.size()) {
+      throw new IllegalArgumentException("train.batch_size " + cfg.train().batchSize() + " is smaller than the "
+          + cluster.size() + " workers of the cluster: each encodes a shard of the batch");
+    }
+    out.accept("cluster: chief (task 0) " + cluster.workers().get(0) + ", " + (cluster.size() - 1) + " worker(s) "
+        + cluster.workers().subList(1, cluster.size()) + "; each encodes " + cfg.train().batchSize() / cluster.size()
+        + "+ pairs of the global batch of " + cfg.train().batchSize());
+    return Chief.start(cluster, cfg.train().threads(), cfg.train().clusterTimeout(), out);
+  }
+
   private Result loop(StepGraph tg, Session s, TrainState state, PreparedCorpus corpus, EstimatorData est,
-      Validator valid, long t0) {
+      Validator valid, long t0, Chief chief) {
     Batcher batcher = corpus.batcher();
     long total = totalSteps(batcher);
     LearningRateSchedule schedule = LearningRateSchedule.of(cfg.train(), total);
@@ -347,10 +375,13 @@ public final class Trainer {
         }
         Batcher.Batch batch = batcher.batch(pos);
         double lr = schedule.lr(step);
+        PreparedCorpus.Batch b = corpus.batch(batch);
+        long at = step;
         float[] fetched;
         try {
           injectedOutOfMemory();
-          fetched = step(tg, s, corpus.batch(batch), est, lr, step);
+          fetched = chief == null ? step(tg, s, b, est, lr, step)
+              : chief.guard(step + 1, () -> step(tg, s, b, est, lr, at));
         } catch (RuntimeException | OutOfMemoryError e) {
           if (BatchOutOfMemoryException.isOutOfMemory(e)) {
             throw BatchOutOfMemoryException.of(cfg, step + 1, e);

@@ -3,6 +3,7 @@ package dev.softinfonce.train;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.config.ObjectiveConfig;
 import dev.softinfonce.corpus.PreparedCorpus;
+import dev.softinfonce.distributed.Shards;
 import dev.softinfonce.estimator.EstimatorData;
 import dev.softinfonce.estimator.EstimatorGraph;
 import dev.softinfonce.estimator.RelevanceEstimator;
@@ -43,7 +44,8 @@ import org.tensorflow.types.TInt64;
  * has its own builder, {@link SimCseTrainingGraph}.
  *
  * <p>Dropout masks are keyed by the fed {@link Dropout#STEP_SEED}, so a step's randomness depends only
- * on (seed, step): resuming reproduces an uninterrupted run. Builds graph only; runs nothing.
+ * on (seed, step): resuming reproduces an uninterrupted run. On a cluster the towers run per shard on
+ * the workers ({@link Shards}). Builds graph only; runs nothing.
  */
 public final class TrainingGraph implements StepGraph {
   private final Graph graph;
@@ -77,13 +79,13 @@ public final class TrainingGraph implements StepGraph {
   public final Operand<TFloat32> validationQuery; // [N, D]
   public final Operand<TFloat32> validationCode; // [N, D]
 
-  private TrainingGraph(Graph graph, ExperimentConfig cfg, EstimatorGraph.Resources res) {
+  private TrainingGraph(Graph graph, ExperimentConfig cfg, EstimatorGraph.Resources res, Shards shards) {
     if (simcse(cfg)) {
       throw new IllegalArgumentException("objective.name: simcse is built by SimCseTrainingGraph, not TrainingGraph");
     }
     this.graph = graph;
     this.cfg = cfg;
-    this.tf = Ops.create(graph);
+    this.tf = shards == null ? Ops.create(graph) : shards.ops(graph);
     queryIds = ids("query_input_ids");
     queryMask = ids("query_attention_mask");
     codeIds = ids("code_input_ids");
@@ -96,9 +98,13 @@ public final class TrainingGraph implements StepGraph {
     // train.grad_cache: the towers encode one chunk of rows at a time, the objective reads the whole
     // batch's embeddings from placeholders (GradCache); otherwise the towers encode the whole batch.
     GradCache cache = GradCache.of(tf, cfg.train().gradCache());
-    List<Operand<TFloat32>> e = cache.encode(rows -> List.of(
-        encoder.encodeQuery(rows.apply(queryIds), rows.apply(queryMask)), // [B, D]
-        encoder.encodeCode(rows.apply(codeIds), rows.apply(codeMask)))); // [B, D]
+    // On a cluster (Shards) each task encodes its shard and the chief gathers them instead.
+    List<Operand<TFloat32>> e = shards != null ? List.of(
+        shards.encode(tf, queryIds, queryMask, encoder::encodeQuery), // [B, D]
+        shards.encode(tf, codeIds, codeMask, encoder::encodeCode)) // [B, D]
+        : cache.encode(rows -> List.of(
+            encoder.encodeQuery(rows.apply(queryIds), rows.apply(queryMask)), // [B, D]
+            encoder.encodeCode(rows.apply(codeIds), rows.apply(codeMask)))); // [B, D]
     scores = encoder.scores(e.get(0), e.get(1)); // [B, B]
 
     estimator = EstimatorGraph.build(tf, cfg, res,
@@ -125,7 +131,19 @@ public final class TrainingGraph implements StepGraph {
 
   /** Builds the training graph of {@code cfg} (a query–code objective) into {@code graph}. */
   public static TrainingGraph build(Graph graph, ExperimentConfig cfg, EstimatorGraph.Resources res) {
-    return new TrainingGraph(graph, cfg, res);
+    return new TrainingGraph(graph, cfg, res, null);
+  }
+
+  /**
+   * The same graph for a cluster: each task encodes its shard of the global batch on its own devices
+   * and the embeddings are gathered on the chief for the objective and estimator ({@link Shards}).
+   */
+  public static TrainingGraph build(Graph graph, ExperimentConfig cfg, EstimatorGraph.Resources res, Shards shards) {
+    if (shards != null && cfg.train().gradCache().enabled()) {
+      throw new IllegalArgumentException("train.cluster with train.grad_cache.chunk_size "
+          + cfg.train().gradCache().chunkSize() + ": the gradient cache does not run on a cluster yet (set one of them)");
+    }
+    return new TrainingGraph(graph, cfg, res, shards);
   }
 
   /** Whether {@code cfg} trains a SimCSE docstring encoder ({@code objective.name: simcse}). */
