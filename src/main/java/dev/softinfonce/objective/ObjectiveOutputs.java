@@ -14,7 +14,7 @@ import org.tensorflow.types.family.TFloating;
  * @param weights [B,B] multiplier of each {@code exp(s_ij)} term in the query→code softmax denominator:
  *     diagonal 1, removed pairs 0, under stopGradient; 1 off the diagonal for objectives that do not
  *     weight negatives
- * @param stats min, mean, max and clamped share of {@code weights} over the kept off-diagonal entries
+ * @param stats min, mean, max, clamped share and share below 0.5 of {@code weights} over the kept off-diagonal entries
  */
 public record ObjectiveOutputs<T extends TFloating>(Operand<T> loss, Operand<T> weights, WeightStats<T> stats) {
 

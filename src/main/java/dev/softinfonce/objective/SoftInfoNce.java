@@ -52,7 +52,8 @@ import org.tensorflow.types.family.TFloating;
  *   loss_1 = log(1 + 1 + 1)          = ln 3
  *   loss_2 = log(1 + 0.25·4 + 1.8·1) = ln 3.8
  *   L = (ln 3.5 + ln 3 + ln 3.8) / 3 = ln 39.9 / 3 = 1.2287921   (InfoNCE on the same s: ln 72 / 3 = 1.4255554)
- *   weight stats: min 0.25, mean 1.0083333, max 1.8, clamped share 1/6
+ *   weight stats: min 0.25, mean 1.0083333, max 1.8, clamped share 1/6, share below 0.5 1/6
+ *     (0.5 itself is not below; in fp32 row 0's 0.5 rounds just below it)
  * </pre>
  */
 public final class SoftInfoNce implements Objective {

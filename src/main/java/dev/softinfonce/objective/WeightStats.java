@@ -9,11 +9,20 @@ import org.tensorflow.types.family.TFloating;
 
 /**
  * Scalar summaries of a negative-weight matrix, for the training log: min, mean and max over the
- * off-diagonal entries that are not removed as duplicates, and the share of those entries clamped at
- * {@code min_weight}. Each field is a [] op; fetch them next to the loss.
+ * off-diagonal entries that are not removed as duplicates, the share of those entries clamped at
+ * {@code min_weight}, and the share below {@link #LOW} (pushed away at most half as hard as by InfoNCE:
+ * the negatives an estimator calls likely false). Each field is a [] op; fetch them next to the loss.
  */
 public record WeightStats<T extends TFloating>(Operand<T> min, Operand<T> mean, Operand<T> max,
-    Operand<T> clampedShare) {
+    Operand<T> clampedShare, Operand<T> lowShare) {
+
+  /** The weight under which a negative counts in {@link #lowShare}: strictly below 0.5. */
+  public static final double LOW = 0.5;
+
+  /** Every statistic in the order {@code min, mean, max, clampedShare, lowShare} (the training log's order). */
+  public java.util.List<Operand<T>> all() {
+    return java.util.List.of(min, mean, max, clampedShare, lowShare);
+  }
 
   /**
    * @param weights [B,B] weight matrix (diagonal ignored)
@@ -34,7 +43,9 @@ public record WeightStats<T extends TFloating>(Operand<T> min, Operand<T> mean, 
     Operand<T> max = tf.reduceMax(tf.select(counted, weights, tf.fill(tf.shape(weights), tf.math.neg(big))), axes);
     Operand<T> mean = tf.math.divNoNan(tf.reduceSum(tf.math.mul(weights, countedF), axes), count);
     Operand<T> clampedCount = tf.reduceSum(tf.math.mul(tf.dtypes.cast(clamped, type), countedF), axes);
+    Operand<T> low = tf.dtypes.cast(tf.math.less(weights, BatchOps.scalar(tf, type, LOW)), type); // [B,B]
+    Operand<T> lowCount = tf.reduceSum(tf.math.mul(low, countedF), axes);
     return new WeightStats<>(tf.stopGradient(min), tf.stopGradient(mean), tf.stopGradient(max),
-        tf.stopGradient(tf.math.divNoNan(clampedCount, count)));
+        tf.stopGradient(tf.math.divNoNan(clampedCount, count)), tf.stopGradient(tf.math.divNoNan(lowCount, count)));
   }
 }

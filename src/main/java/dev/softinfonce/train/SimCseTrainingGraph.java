@@ -79,7 +79,8 @@ public final class SimCseTrainingGraph implements StepGraph {
     loss = simcse.lossFromLogits(tf, scores); // []
     // SimCSE weighs every negative 1 (nothing clamped); logged like any other run.
     // Four distinct ops: a session run may not fetch one output twice.
-    weightStats = new WeightStats<>(tf.constant(1f), tf.constant(1f), tf.constant(1f), tf.constant(0f));
+    weightStats = new WeightStats<>(tf.constant(1f), tf.constant(1f), tf.constant(1f), tf.constant(0f),
+        tf.constant(0f));
     update = cache.minimize(loss, AdamW.builder().config(cfg.train())
         .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build());
     gradCache = cache.plan();

@@ -413,6 +413,7 @@ public final class Trainer {
           extra.put("weight_mean", fetched[3]);
           extra.put("weight_max", fetched[4]);
           extra.put("weight_clamped_share", fetched[5]);
+          extra.put("weight_low_share", fetched[6]);
           log.log(step, epoch, loss, lr, pairsPerSecond, extra);
           Map<String, Number> scalars = new LinkedHashMap<>();
           scalars.put("loss", loss);
@@ -422,8 +423,8 @@ public final class Trainer {
           tb.scalars(step, scalars);
           if (!bar.enabled()) {
             out.accept(String.format("step %d/%d epoch %d loss %.4f lr %.2e pairs/s %.1f weights min %.3f mean %.3f"
-                + " max %.3f clamped %.1f%%", step, total, epoch, loss, lr, pairsPerSecond, fetched[2],
-                fetched[3], fetched[4], 100 * fetched[5]));
+                + " max %.3f clamped %.1f%% below 0.5 %.1f%%", step, total, epoch, loss, lr, pairsPerSecond, fetched[2],
+                fetched[3], fetched[4], 100 * fetched[5], 100 * fetched[6]));
           }
           windowStart = System.nanoTime();
           windowSteps = 0;
@@ -475,7 +476,7 @@ public final class Trainer {
     return loss == null ? Double.NaN : loss;
   }
 
-  /** Runs one update; returns loss, grad norm, weight min/mean/max/clamped share. */
+  /** Runs one update; returns loss, grad norm, weight min/mean/max/clamped share/share below 0.5. */
   private float[] step(StepGraph tg, Session s, PreparedCorpus.Batch batch, EstimatorData est, double lr,
       long step) {
     List<Tensor> feeds = new ArrayList<>();
@@ -487,20 +488,20 @@ public final class Trainer {
         runner.feed(tg.update().learningRate(), rate).feed(tg.stepSeed(), seed);
       };
       WeightStats<TFloat32> w = tg.weightStats();
-      List<Operand<TFloat32>> stats = List.of(w.min(), w.mean(), w.max(), w.clampedShare());
+      List<Operand<TFloat32>> stats = w.all();
       if (tg.gradCache() != null) { // train.grad_cache: 2·⌈B/K⌉ + 2 runs (GradCacheStep)
         List<Operand<TFloat32>> fetches = new ArrayList<>(List.of(tg.loss()));
         fetches.addAll(stats);
         float[] v = GradCacheStep.step(s, tg.gradCache(), batch.indices().length, feed, fetches); // loss, stats, norm
-        return new float[] {v[0], v[5], v[1], v[2], v[3], v[4]};
+        return new float[] {v[0], v[6], v[1], v[2], v[3], v[4], v[5]};
       }
       Session.Runner r = s.runner();
       feed.accept(r);
       r.addTarget(tg.update().train()).fetch(tg.loss()).fetch(tg.update().gradNorm());
       stats.forEach(r::fetch);
       try (org.tensorflow.Result res = r.run()) {
-        float[] v = new float[6];
-        for (int i = 0; i < 6; i++) {
+        float[] v = new float[7];
+        for (int i = 0; i < 7; i++) {
           v[i] = ((TFloat32) res.get(i)).getFloat();
         }
         return v;

@@ -71,13 +71,16 @@ final class Harness {
         if (dp != null) {
           runner.feed(dp, (TBool) dt);
         }
-        try (Result r = runner.fetch(cast(tf, loss)).fetch(cast(tf, w)).fetch(cast(tf, st.min()))
-            .fetch(cast(tf, st.mean())).fetch(cast(tf, st.max())).fetch(cast(tf, st.clampedShare()))
-            .fetch(cast(tf, (Operand<T>) grad[0])).run()) {
-          return new Out(((TFloat64) r.get(0)).getDouble(), StdArrays.array2dCopyOf((TFloat64) r.get(1)),
-              new double[] {((TFloat64) r.get(2)).getDouble(), ((TFloat64) r.get(3)).getDouble(),
-                  ((TFloat64) r.get(4)).getDouble(), ((TFloat64) r.get(5)).getDouble()},
-              StdArrays.array2dCopyOf((TFloat64) r.get(6)));
+        runner.fetch(cast(tf, loss)).fetch(cast(tf, w));
+        st.all().forEach(o -> runner.fetch(cast(tf, o)));
+        int n = st.all().size();
+        try (Result r = runner.fetch(cast(tf, (Operand<T>) grad[0])).run()) {
+          double[] stats = new double[n]; // min, mean, max, clamped share, share below 0.5
+          for (int i = 0; i < n; i++) {
+            stats[i] = ((TFloat64) r.get(2 + i)).getDouble();
+          }
+          return new Out(((TFloat64) r.get(0)).getDouble(), StdArrays.array2dCopyOf((TFloat64) r.get(1)), stats,
+              StdArrays.array2dCopyOf((TFloat64) r.get(2 + n)));
         }
       }
     }

@@ -37,10 +37,44 @@ class SoftInfoNceTest {
       for (int i = 0; i < 3; i++) {
         assertArrayEquals(expected[i], out.weights()[i], tol * 10, "row " + i);
       }
-      assertArrayEquals(new double[] {0.25, 1.0083333333, 1.8, 1.0 / 6}, out.stats(), 1e-6);
+      assertArrayEquals(new double[] {0.25, 1.0083333333, 1.8, 1.0 / 6},
+          java.util.Arrays.copyOf(out.stats(), 4), 1e-6);
+      if (dtype == org.tensorflow.types.TFloat64.class) { // row 0's 0.5 rounds to just below 0.5 in fp32
+        assertEquals(1.0 / 6, out.stats()[4], 1e-12);
+      }
       // InfoNCE on the same scores: ln 72 / 3.
       assertEquals(Math.log(72) / 3, Harness.run(infoNce(), s, sim, null, dtype).loss(), tol);
     }
+  }
+
+  /**
+   * The statistics against a plain-Java count over the off-diagonal weights the op returned, on sharp random
+   * relevance where weights spread well beyond 0.5 and the floor: the share below 0.5 differs from the clamped one.
+   */
+  @Test
+  void weightStatsMatchAPlainCountOfTheWeights() {
+    Random rnd = new Random(7);
+    int n = 16;
+    Harness.Out out = Harness.run(soft(1.3, 0.7, 0.1, 0.1), Harness.gaussian(rnd, n, n, 3),
+        Harness.gaussian(rnd, n, n, 1), null, org.tensorflow.types.TFloat64.class);
+    double min = Double.MAX_VALUE, max = -Double.MAX_VALUE, sum = 0;
+    int low = 0, floor = 0, count = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        if (i != j) {
+          double w = out.weights()[i][j];
+          min = Math.min(min, w);
+          max = Math.max(max, w);
+          sum += w;
+          low += w < 0.5 ? 1 : 0;
+          floor += w <= 0.1 + 1e-12 ? 1 : 0;
+          count++;
+        }
+      }
+    }
+    assertTrue(low > floor && floor > 0, "the case must separate the two shares: low " + low + ", floor " + floor);
+    assertArrayEquals(new double[] {min, sum / count, max, (double) floor / count, (double) low / count},
+        out.stats(), 1e-9);
   }
 
   @Test

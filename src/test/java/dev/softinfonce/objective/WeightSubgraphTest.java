@@ -52,7 +52,8 @@ class WeightSubgraphTest {
           .build(tf, scores, withRelevance ? relevance : null, dup);
       // Everything a training step fetches, combined so nothing is left dangling.
       tf.math.addN(java.util.List.of(out.loss(), tf.reduceSum(out.weights(), tf.constant(new int[] {0, 1})),
-          out.stats().min(), out.stats().mean(), out.stats().max(), out.stats().clampedShare()));
+          out.stats().min(), out.stats().mean(), out.stats().max(), out.stats().clampedShare(),
+          out.stats().lowShare()));
       Map<String, Integer> after = opTypes(g);
       Set<String> scopes = new TreeSet<>();
       for (Iterator<GraphOperation> it = g.operations(); it.hasNext(); ) {
