@@ -112,7 +112,7 @@ class ExperimentFileParserTest {
     ExperimentSpec s = ExperimentSpec.load(Path.of("configs/experiment-java-pretrained.yaml"), List.of());
     assertEquals(List.of(1234L, 12345L, 123456L), s.seeds());
     assertEquals(List.of("infonce", "soft_infonce_bm25", "soft_infonce_simcse", "soft_infonce_trained",
-        "soft_infonce_trained_cached", "infonce_b64", "soft_infonce_bm25_b64"),
+        "soft_infonce_trained_cached", "infonce_b256", "soft_infonce_bm25_b256"),
         s.rows().stream().map(RowSpec::name).toList());
     ExperimentConfig base = s.baseConfig();
     assertEquals("pretrained:all-minilm-l6-v2", base.model().initFrom());
@@ -122,6 +122,8 @@ class ExperimentFileParserTest {
       assertEquals(32L * 80, (long) c.train().batchSize() * c.train().maxSteps(), row.name() + ": same pairs per row");
       assertEquals("pretrained:all-minilm-l6-v2", c.model().initFrom(), row.name());
     }
+    ExperimentConfig b256 = s.rowConfig(base, s.row("soft_infonce_bm25_b256"), 1, dir, ref -> "ref:" + ref.name());
+    assertEquals(32, b256.train().gradCache().chunkSize(), "batch 256 in the memory of batch 32");
     ExperimentConfig cached = s.rowConfig(base, s.row("soft_infonce_trained_cached"), 1, dir, ref -> "ref:" + ref.name());
     assertEquals(EstimatorConfig.Mode.CACHED, cached.estimator().mode());
     ExperimentConfig simcse = s.prerequisiteConfig(base, s.prerequisite("simcse"), dir);
