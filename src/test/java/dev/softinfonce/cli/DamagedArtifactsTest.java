@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.softinfonce.export.SavedModelExporter;
 import dev.softinfonce.export.TinyCheckpoints;
+import dev.softinfonce.files.FileTreesTestSupport;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -57,16 +58,7 @@ class DamagedArtifactsTest {
 
   static Path copy(Path from, String name) throws IOException {
     Path to = root.resolve(name + "-" + System.nanoTime());
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
+    FileTreesTestSupport.copy(from, to);
     return to;
   }
 

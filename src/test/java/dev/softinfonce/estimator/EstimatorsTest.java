@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.softinfonce.config.EstimatorConfig;
 import dev.softinfonce.config.ExperimentConfig;
+import dev.softinfonce.objective.Reference;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -124,24 +125,12 @@ class EstimatorsTest {
           EstimatorInputs.builder().query(qi, qi).docstring(di, di).build()));
       for (int i = 0; i < 3; i++) {
         for (int j = 0; j < 3; j++) {
-          assertEquals(cos(table[q[i][0]], table[q[j][0]]), shared[i][j], 1e-6);
-          assertEquals(cos(table[q[i][0]], table[d[j][0]]), separate[i][j], 1e-6);
+          assertEquals(Reference.cos(table[q[i][0]], table[q[j][0]]), shared[i][j], 1e-6);
+          assertEquals(Reference.cos(table[q[i][0]], table[d[j][0]]), separate[i][j], 1e-6);
         }
         assertEquals(1.0, shared[i][i], 1e-6);
       }
     }
-  }
-
-  private static double cos(float[] a, float[] b) {
-    double ab = 0;
-    double aa = 0;
-    double bb = 0;
-    for (int k = 0; k < a.length; k++) {
-      ab += a[k] * b[k];
-      aa += a[k] * a[k];
-      bb += b[k] * b[k];
-    }
-    return ab / Math.sqrt(aa * bb);
   }
 
   @Test

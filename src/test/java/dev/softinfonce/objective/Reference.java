@@ -9,8 +9,32 @@ import java.util.List;
  * formulas (arXiv 2310.08069 Eq. 1, 3–4, §4) with loops, for checking the graph code. Shares no code with
  * the main sources. A removed pair (duplicate) is simply skipped in every sum.
  */
-final class Reference {
+public final class Reference {
   private Reference() {}
+
+  /** Cosine of two vectors, in doubles (read by the estimator tests too). */
+  public static double cos(double[] a, double[] b) {
+    double ab = 0;
+    double aa = 0;
+    double bb = 0;
+    for (int k = 0; k < a.length; k++) {
+      ab += a[k] * b[k];
+      aa += a[k] * a[k];
+      bb += b[k] * b[k];
+    }
+    return ab / Math.sqrt(aa * bb);
+  }
+
+  /** {@link #cos(double[], double[])} of float vectors, widened first. */
+  public static double cos(float[] a, float[] b) {
+    double[] x = new double[a.length];
+    double[] y = new double[b.length];
+    for (int k = 0; k < a.length; k++) {
+      x[k] = a[k];
+      y[k] = b[k];
+    }
+    return cos(x, y);
+  }
 
   static double[][] dot(double[][] q, double[][] c) {
     int b = q.length;

@@ -28,7 +28,7 @@ class SimCseLossTest {
       double[] logits = new double[b];
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < b; j++) {
-        logits[j] = cos(z1[i], z2[j]) / tau;
+        logits[j] = Reference.cos(z1[i], z2[j]) / tau;
         max = Math.max(max, logits[j]);
       }
       double sum = 0;
@@ -38,18 +38,6 @@ class SimCseLossTest {
       total += -(logits[i] - max - Math.log(sum));
     }
     return total / b;
-  }
-
-  static double cos(double[] a, double[] b) {
-    double ab = 0;
-    double aa = 0;
-    double bb = 0;
-    for (int k = 0; k < a.length; k++) {
-      ab += a[k] * b[k];
-      aa += a[k] * a[k];
-      bb += b[k] * b[k];
-    }
-    return ab / Math.sqrt(aa * bb);
   }
 
   static double[][] gaussian(Random rnd, int b, int d) {

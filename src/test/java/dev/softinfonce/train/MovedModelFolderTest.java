@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.softinfonce.cli.CliTestSupport;
 import dev.softinfonce.config.ExperimentConfig;
 import dev.softinfonce.files.FileTrees;
+import dev.softinfonce.files.FileTreesTestSupport;
 import dev.softinfonce.serve.ModelServer;
 import dev.softinfonce.serve.ModelVersions;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,19 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MovedModelFolderTest {
   @TempDir Path dir;
-
-  static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
-  }
 
   private static String mrrLine(CliTestSupport.Run r) {
     assertEquals(0, r.exitCode(), r.err() + r.out());
@@ -63,7 +49,7 @@ class MovedModelFolderTest {
     String before = mrrLine(CliTestSupport.run("eval", "--model", ckpt.toString(), "--queries", train.toString()));
 
     Path moved = dir.resolve("machine-b/elsewhere/ck");
-    copyTree(ckpt, moved);
+    FileTreesTestSupport.copy(ckpt, moved);
     FileTrees.deleteTree(dir.resolve("machine-a/runs"));
     assertEquals(before, mrrLine(CliTestSupport.run("eval", "--model", moved.toString(), "--queries", train.toString())),
         "the copied checkpoint evaluates as the original did");
@@ -77,7 +63,7 @@ class MovedModelFolderTest {
         .contains(dir.toString()), "no absolute path in assets.extra");
 
     Path base = dir.resolve("machine-c/srv/tiny");
-    copyTree(dir.resolve("machine-b/models/tiny"), base);
+    FileTreesTestSupport.copy(dir.resolve("machine-b/models/tiny"), base);
     FileTrees.deleteTree(dir.resolve("machine-b"));
     assertEquals(before, mrrLine(CliTestSupport.run("eval", "--model", base.resolve("1").toString(), "--queries",
         train.toString())), "the copied export evaluates as the checkpoint did");
