@@ -7,6 +7,7 @@ import dev.softinfonce.estimator.EmbeddingCache;
 import dev.softinfonce.estimator.EmbeddingTables;
 import dev.softinfonce.estimator.EstimatorGraph;
 import dev.softinfonce.train.GradCacheStep;
+import dev.softinfonce.train.StepOutputs;
 import dev.softinfonce.train.TrainingGraph;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,29 +133,30 @@ public final class StepRunner implements AutoCloseable {
     TInt32[] t = batches.get(next);
     long tokens = realTokens[next];
     next = (next + 1) % batches.size();
+    StepOutputs o = step.outputs();
     try (TInt64 seed = TInt64.scalarOf(stepCount++)) {
       Consumer<Session.Runner> feed = r -> {
         r.feed(step.queryIds, t[0]).feed(step.queryMask, t[1])
             .feed(step.codeIds, t[2]).feed(step.codeMask, t[3]).feed(step.sameCode, sameCode)
-            .feed(step.exampleIndex, t[4]).feed(step.update.learningRate(), learningRate).feed(step.stepSeed, seed);
+            .feed(step.exampleIndex, t[4]).feed(o.update().learningRate(), learningRate).feed(o.stepSeed(), seed);
         if (step.estimator.needsTokens()) {
           r.feed(step.estimator.queryIds, t[0]).feed(step.estimator.queryMask, t[1])
               .feed(step.estimator.codeIds, t[2]).feed(step.estimator.codeMask, t[3]);
         }
       };
-      if (step.gradCache != null) { // train.grad_cache: 2·⌈B/K⌉ + 2 session runs per step, timed together
+      if (o.gradCache() != null) { // train.grad_cache: 2·⌈B/K⌉ + 2 session runs per step, timed together
         if (profile != null) {
           throw new IllegalArgumentException("--profile traces one session run; a train.grad_cache step makes "
-              + (2 * ((batchSize + step.gradCache.chunkSize() - 1) / step.gradCache.chunkSize()) + 2)
+              + (2 * ((batchSize + o.gradCache().chunkSize() - 1) / o.gradCache().chunkSize()) + 2)
               + "; profile without train.grad_cache.chunk_size");
         }
         long t0 = System.nanoTime();
-        lastLoss = GradCacheStep.step(session, step.gradCache, batchSize, feed, List.of(step.loss))[0];
+        lastLoss = GradCacheStep.step(session, o.gradCache(), batchSize, feed, List.of(o.loss()))[0];
         return new double[] {checkedLoss(System.nanoTime() - t0), tokens};
       }
       var runner = session.runner();
       feed.accept(runner);
-      runner.addTarget(step.update.train()).fetch(step.loss);
+      runner.addTarget(o.update().train()).fetch(o.loss());
       if (profile != null) {
         runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
       }

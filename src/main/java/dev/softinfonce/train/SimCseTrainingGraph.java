@@ -9,7 +9,6 @@ import dev.softinfonce.nn.Dropout;
 import dev.softinfonce.objective.SimCseLoss;
 import dev.softinfonce.objective.WeightStats;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -18,7 +17,6 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -45,26 +43,21 @@ public final class SimCseTrainingGraph implements StepGraph {
   /** The training docstrings' ids and mask [B, L]. */
   public final Placeholder<TInt32> queryIds;
   public final Placeholder<TInt32> queryMask;
-  public final Operand<TInt64> stepSeed;
   public final DualEncoder encoder;
   /** The two dropout views [B, D] of the docstrings. */
   public final Operand<TFloat32> view1;
   public final Operand<TFloat32> view2;
   /** [B, B] {@link SimCseLoss#logits}: cos(z1_i, z2_j) / t. */
   public final Operand<TFloat32> scores;
-  /** [] */
-  public final Operand<TFloat32> loss;
-  public final WeightStats<TFloat32> weightStats;
-  public final AdamW.Update update;
-  /** With {@code train.grad_cache}: the runs of a step ({@link GradCacheStep}); null otherwise. */
-  public final GradCache.Plan gradCache;
+  /** Loss, weight statistics, update, gradient-cache plan, step seed and variables: what a step runs. */
+  private final StepOutputs outputs;
 
   private SimCseTrainingGraph(Graph graph, ExperimentConfig cfg) {
     this.cfg = cfg;
     this.tf = Ops.create(graph);
     queryIds = tf.withName("query_input_ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
     queryMask = tf.withName("query_attention_mask").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
-    stepSeed = Dropout.stepSeed(tf);
+    Operand<TInt64> stepSeed = Dropout.stepSeed(tf); // []
     encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed(), "", cfg.train().precision());
     SimCseLoss simcse = new SimCseLoss(cfg.objective().t());
     // Each call adds new dropout sites (Dropout counts them), so the two views draw different masks.
@@ -76,14 +69,19 @@ public final class SimCseTrainingGraph implements StepGraph {
     view1 = views.get(0); // [B, D]
     view2 = views.get(1); // [B, D]
     scores = simcse.logits(tf, view1, view2); // [B, B] cos / t
-    loss = simcse.lossFromLogits(tf, scores); // []
+    Operand<TFloat32> loss = simcse.lossFromLogits(tf, scores); // []
     // SimCSE weighs every negative 1 (nothing clamped); logged like any other run.
-    // Four distinct ops: a session run may not fetch one output twice.
-    weightStats = new WeightStats<>(tf.constant(1f), tf.constant(1f), tf.constant(1f), tf.constant(0f),
-        tf.constant(0f));
-    update = cache.minimize(loss, AdamW.builder().config(cfg.train())
+    // Five distinct ops: a session run may not fetch one output twice.
+    WeightStats<TFloat32> weightStats = new WeightStats<>(tf.constant(1f), tf.constant(1f), tf.constant(1f),
+        tf.constant(0f), tf.constant(0f));
+    AdamW.Update update = cache.minimize(loss, AdamW.builder().config(cfg.train())
         .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build());
-    gradCache = cache.plan();
+    outputs = new StepOutputs(tf, cfg, loss, weightStats, update, cache.plan(), stepSeed, encoder.variables());
+  }
+
+  @Override
+  public StepOutputs outputs() {
+    return outputs;
   }
 
   /** Builds the SimCSE training graph of {@code cfg} ({@code objective.name: simcse}) into {@code graph}. */
@@ -95,45 +93,13 @@ public final class SimCseTrainingGraph implements StepGraph {
     return new SimCseTrainingGraph(graph, cfg);
   }
 
-  @Override
-  public Ops tf() {
-    return tf;
-  }
 
-  @Override
-  public ExperimentConfig config() {
-    return cfg;
-  }
 
-  @Override
-  public Operand<TFloat32> loss() {
-    return loss;
-  }
 
-  @Override
-  public WeightStats<TFloat32> weightStats() {
-    return weightStats;
-  }
 
-  @Override
-  public AdamW.Update update() {
-    return update;
-  }
 
-  @Override
-  public GradCache.Plan gradCache() {
-    return gradCache;
-  }
 
-  @Override
-  public Operand<TInt64> stepSeed() {
-    return stepSeed;
-  }
 
-  @Override
-  public Map<String, Variable<?>> trainableVariables() {
-    return encoder.variables();
-  }
 
   /** Feeds the batch's docstrings (the query tower's tokens); code is not read. */
   @Override

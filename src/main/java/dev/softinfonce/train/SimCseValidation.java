@@ -67,16 +67,18 @@ final class SimCseValidation {
       double loss;
       try (TInt32 ids = Trainer.ints(b.ids()); TInt32 mask = Trainer.ints(b.mask());
            TInt64 step = TInt64.scalarOf(DROPOUT_STEP)) {
-        Consumer<Session.Runner> feed = r -> r.feed(tg.queryIds, ids).feed(tg.queryMask, mask).feed(tg.stepSeed, step);
+        Consumer<Session.Runner> feed = r -> r.feed(tg.queryIds, ids).feed(tg.queryMask, mask)
+            .feed(tg.outputs().stepSeed(), step);
         // With train.grad_cache the views come from the chunked towers (GradCacheStep.encode) through placeholders.
-        List<TFloat32> views = tg.gradCache == null ? List.of() : GradCacheStep.encode(s, tg.gradCache, n, feed);
+        GradCache.Plan cache = tg.outputs().gradCache();
+        List<TFloat32> views = cache == null ? List.of() : GradCacheStep.encode(s, cache, n, feed);
         try {
           Session.Runner runner = s.runner();
           feed.accept(runner);
           for (int i = 0; i < views.size(); i++) {
-            runner.feed(tg.gradCache.embeddings().get(i), views.get(i));
+            runner.feed(cache.embeddings().get(i), views.get(i));
           }
-          try (Result r = runner.fetch(tg.scores).fetch(tg.loss).run()) {
+          try (Result r = runner.fetch(tg.scores).fetch(tg.outputs().loss()).run()) {
             StdArrays.copyFrom((TFloat32) r.get(0), logits);
             loss = ((TFloat32) r.get(1)).getFloat();
           }

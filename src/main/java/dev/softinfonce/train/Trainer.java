@@ -462,7 +462,7 @@ public final class Trainer {
         if (saveNow) {
           state = state.at(step, pos.epoch(), pos.batch(), metrics);
           last = checkpoints.save(s, state, cfg);
-          tb.weights(s, tg.trainableVariables().keySet(), step);
+          tb.weights(s, tg.outputs().trainableVariables().keySet(), step);
           tb.flush();
         }
       }
@@ -483,21 +483,22 @@ public final class Trainer {
     try {
       TFloat32 rate = keep(feeds, TFloat32.scalarOf((float) lr));
       TInt64 seed = keep(feeds, TInt64.scalarOf(step));
+      StepOutputs o = tg.outputs();
       Consumer<Session.Runner> feed = runner -> {
         tg.feed(runner, batch, est, feeds);
-        runner.feed(tg.update().learningRate(), rate).feed(tg.stepSeed(), seed);
+        runner.feed(o.update().learningRate(), rate).feed(o.stepSeed(), seed);
       };
-      WeightStats<TFloat32> w = tg.weightStats();
+      WeightStats<TFloat32> w = o.weightStats();
       List<Operand<TFloat32>> stats = w.all();
-      if (tg.gradCache() != null) { // train.grad_cache: 2·⌈B/K⌉ + 2 runs (GradCacheStep)
-        List<Operand<TFloat32>> fetches = new ArrayList<>(List.of(tg.loss()));
+      if (o.gradCache() != null) { // train.grad_cache: 2·⌈B/K⌉ + 2 runs (GradCacheStep)
+        List<Operand<TFloat32>> fetches = new ArrayList<>(List.of(o.loss()));
         fetches.addAll(stats);
-        float[] v = GradCacheStep.step(s, tg.gradCache(), batch.indices().length, feed, fetches); // loss, stats, norm
+        float[] v = GradCacheStep.step(s, o.gradCache(), batch.indices().length, feed, fetches); // loss, stats, norm
         return new float[] {v[0], v[6], v[1], v[2], v[3], v[4], v[5]};
       }
       Session.Runner r = s.runner();
       feed.accept(r);
-      r.addTarget(tg.update().train()).fetch(tg.loss()).fetch(tg.update().gradNorm());
+      r.addTarget(o.update().train()).fetch(o.loss()).fetch(o.update().gradNorm());
       stats.forEach(r::fetch);
       try (org.tensorflow.Result res = r.run()) {
         float[] v = new float[7];
@@ -536,8 +537,9 @@ public final class Trainer {
     s.initialize();
     if (cfg.model().initFrom() != null) {
       Path dir = Path.of(cfg.model().initFrom());
-      int n = PretrainedCheckpoint.restore(s, tg.tf(), tg.trainableVariables(), InferenceModel.variablesPrefix(dir), "");
-      out.accept("init_from " + dir + ": loaded " + n + " of " + tg.trainableVariables().size()
+      StepOutputs o = tg.outputs();
+      int n = PretrainedCheckpoint.restore(s, o.tf(), o.trainableVariables(), InferenceModel.variablesPrefix(dir), "");
+      out.accept("init_from " + dir + ": loaded " + n + " of " + o.trainableVariables().size()
           + " trainable tensors; none left at its initializer");
     }
     tg.restoreFrozen(s, est, out);

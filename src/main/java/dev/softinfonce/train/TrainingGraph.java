@@ -12,9 +12,7 @@ import dev.softinfonce.nn.Dropout;
 import dev.softinfonce.objective.Objective;
 import dev.softinfonce.objective.ObjectiveOutputs;
 import dev.softinfonce.objective.Objectives;
-import dev.softinfonce.objective.WeightStats;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -23,7 +21,6 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -57,18 +54,14 @@ public final class TrainingGraph implements StepGraph {
   public final Placeholder<TInt32> codeMask;
   public final Placeholder<TInt32> exampleIndex;
   public final Placeholder<TBool> sameCode;
-  public final Operand<TInt64> stepSeed;
   public final DualEncoder encoder;
   /** The estimator side: its placeholders, frozen encoder or cache, and relevance op. */
   public final EstimatorGraph estimator;
   public final Objective objective;
   public final Operand<TFloat32> scores; // [B, B]
   public final Operand<TFloat32> relevance; // [B, B]
-  public final Operand<TFloat32> loss; // []
-  public final WeightStats<TFloat32> weightStats;
-  public final AdamW.Update update;
-  /** With {@code train.grad_cache}: the runs of a step ({@link GradCacheStep}); null otherwise. */
-  public final GradCache.Plan gradCache;
+  /** Loss, weight statistics, update, gradient-cache plan, step seed and variables: what a step runs. */
+  private final StepOutputs outputs;
   /**
    * Validation in the training session: ids and mask {@code [N, L]} of valid queries or pool code,
    * encoded by the trainee without dropout ({@link DualEncoder#withoutDropout}), which reads the same
@@ -92,7 +85,7 @@ public final class TrainingGraph implements StepGraph {
     codeMask = ids("code_attention_mask");
     exampleIndex = tf.withName("example_index").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     sameCode = tf.withName("same_code").placeholder(TBool.class, Placeholder.shape(Shape.of(-1, -1)));
-    stepSeed = Dropout.stepSeed(tf);
+    Operand<TInt64> stepSeed = Dropout.stepSeed(tf); // []
 
     encoder = new DualEncoder(tf, cfg.model(), true, cfg.train().seed(), "", cfg.train().precision());
     // train.grad_cache: the towers encode one chunk of rows at a time, the objective reads the whole
@@ -112,17 +105,15 @@ public final class TrainingGraph implements StepGraph {
     relevance = estimator.relevance; // [B, B]
     objective = Objectives.create(cfg.objective());
     ObjectiveOutputs<TFloat32> out = objective.build(tf, scores, estimator.objectiveRelevance(), sameCode);
-    loss = out.loss(); // []
-    weightStats = out.stats();
 
     DualEncoder inference = encoder.withoutDropout(cfg.eval().precision()); // eval computes as eval.precision says
     validationIds = ids("validation_input_ids");
     validationMask = ids("validation_attention_mask");
     validationQuery = inference.encodeQuery(validationIds, validationMask); // [N, D]
     validationCode = inference.encodeCode(validationIds, validationMask); // [N, D]
-    update = cache.minimize(loss, AdamW.builder().config(cfg.train())
+    AdamW.Update update = cache.minimize(out.loss(), AdamW.builder().config(cfg.train())
         .trainable(name -> !RelevanceEstimator.isEstimatorVariable(name)).build());
-    gradCache = cache.plan();
+    outputs = new StepOutputs(tf, cfg, out.loss(), out.stats(), update, cache.plan(), stepSeed, encoder.variables());
   }
 
   private Placeholder<TInt32> ids(String name) {
@@ -156,44 +147,17 @@ public final class TrainingGraph implements StepGraph {
   }
 
   @Override
-  public Ops tf() {
-    return tf;
+  public StepOutputs outputs() {
+    return outputs;
   }
 
-  @Override
-  public ExperimentConfig config() {
-    return cfg;
-  }
 
-  @Override
-  public Operand<TFloat32> loss() {
-    return loss;
-  }
 
-  @Override
-  public WeightStats<TFloat32> weightStats() {
-    return weightStats;
-  }
 
-  @Override
-  public AdamW.Update update() {
-    return update;
-  }
 
-  @Override
-  public GradCache.Plan gradCache() {
-    return gradCache;
-  }
 
-  @Override
-  public Operand<TInt64> stepSeed() {
-    return stepSeed;
-  }
 
-  @Override
-  public Map<String, Variable<?>> trainableVariables() {
-    return encoder.variables();
-  }
+
 
   /** Query and code tokens, the same-code mask, the example index and the estimator's own tokens. */
   @Override

@@ -104,14 +104,15 @@ class FrozenEstimatorTest {
           .feed(tg.codeIds, add(feeds, Trainer.ints(c[0]))).feed(tg.codeMask, add(feeds, Trainer.ints(c[1])))
           .feed(tg.sameCode, add(feeds, Trainer.bools(new boolean[B][B])))
           .feed(tg.exampleIndex, add(feeds, TInt32.vectorOf(0, 1, 2, 3, 4, 5)))
-          .feed(tg.update.learningRate(), add(feeds, TFloat32.scalarOf(1e-2f)))
-          .feed(tg.stepSeed, add(feeds, TInt64.scalarOf(step)))
+          .feed(tg.outputs().update().learningRate(), add(feeds, TFloat32.scalarOf(1e-2f)))
+          .feed(tg.outputs().stepSeed(), add(feeds, TInt64.scalarOf(step)))
           .feed(tg.estimator.queryIds, add(feeds, Trainer.ints(q[0])))
           .feed(tg.estimator.queryMask, add(feeds, Trainer.ints(q[1])))
           .feed(tg.estimator.codeIds, add(feeds, Trainer.ints(c[0])))
           .feed(tg.estimator.codeMask, add(feeds, Trainer.ints(c[1])));
-      try (Result res = r.addTarget(tg.update.train()).fetch(tg.loss).fetch(tg.weightStats.min())
-          .fetch(tg.weightStats.max()).run()) {
+      StepOutputs o = tg.outputs();
+      try (Result res = r.addTarget(o.update().train()).fetch(o.loss()).fetch(o.weightStats().min())
+          .fetch(o.weightStats().max()).run()) {
         assertTrue(Float.isFinite(((TFloat32) res.get(0)).getFloat()));
         // The estimator really weighs the negatives (not all 1), so its output is on the path.
         assertTrue(((TFloat32) res.get(2)).getFloat() > ((TFloat32) res.get(1)).getFloat());
@@ -137,7 +138,7 @@ class FrozenEstimatorTest {
       try (Session s = new Session(g)) {
         s.initialize();
         Map<String, float[]> frozenBefore = values(s, frozen);
-        Map<String, float[]> traineeBefore = values(s, tg.trainableVariables());
+        Map<String, float[]> traineeBefore = values(s, tg.outputs().trainableVariables());
         Random rnd = new Random(11);
         for (int step = 0; step < 3; step++) {
           trainStep(tg, s, rnd, step);
@@ -151,7 +152,7 @@ class FrozenEstimatorTest {
             assertEquals(Float.floatToRawIntBits(a[k]), Float.floatToRawIntBits(b[k]), n + "[" + k + "] changed");
           }
         }
-        Map<String, float[]> traineeAfter = values(s, tg.trainableVariables());
+        Map<String, float[]> traineeAfter = values(s, tg.outputs().trainableVariables());
         int changed = 0;
         for (String n : traineeBefore.keySet()) {
           changed += java.util.Arrays.equals(traineeBefore.get(n), traineeAfter.get(n)) ? 0 : 1;
@@ -191,7 +192,7 @@ class FrozenEstimatorTest {
             .feed(tg.queryMask, add(feeds, Trainer.ints(q.mask())))
             .feed(tg.codeIds, add(feeds, Trainer.ints(c.ids()))).feed(tg.codeMask, add(feeds, Trainer.ints(c.mask())))
             .feed(tg.exampleIndex, add(feeds, TInt32.vectorOf(idx)));
-        tg.estimator.restore(s, tg.tf(), side, message -> { });
+        tg.estimator.restore(s, tg.outputs().tf(), side, message -> { });
         tg.estimator.feed(r, idx, side, feeds);
         try (Result res = r.fetch(tg.relevance).run()) {
           float[][] rel = new float[idx.length][idx.length];

@@ -136,15 +136,16 @@ class GradCacheTest {
           : TrainingGraph.build(g, cfg, new EstimatorGraph.Resources(Set.of(0), 6.0, BATCH, null));
       List<String> names = new ArrayList<>();
       List<Output<?>> vars = new ArrayList<>();
-      for (Map.Entry<String, org.tensorflow.op.core.Variable<?>> e : tg.trainableVariables().entrySet()) {
+      for (Map.Entry<String, org.tensorflow.op.core.Variable<?>> e : tg.outputs().trainableVariables().entrySet()) {
         names.add(e.getKey());
         vars.add(e.getValue().asOutput());
       }
       // The one-pass graph's gradient, evaluated before its update; the cache's is read after its step.
       List<Operand<?>> gradients = new ArrayList<>();
-      GradCache.Plan plan = tg.gradCache();
+      GradCache.Plan plan = tg.outputs().gradCache();
       if (plan == null) {
-        for (Output<?> gr : g.addGradients("check", new Output<?>[] {tg.loss().asOutput()}, vars.toArray(new Output<?>[0]),
+        Output<?> loss = tg.outputs().loss().asOutput();
+        for (Output<?> gr : g.addGradients("check", new Output<?>[] {loss}, vars.toArray(new Output<?>[0]),
             null)) {
           gradients.add(gr);
         }
@@ -166,12 +167,13 @@ class GradCacheTest {
           gradient = values(s, names, gradients, feed);
           Session.Runner r = s.runner();
           feed.accept(r);
-          try (Result res = r.addTarget(tg.update().train()).fetch(tg.loss()).fetch(tg.update().gradNorm()).run()) {
+          StepOutputs o = tg.outputs();
+          try (Result res = r.addTarget(o.update().train()).fetch(o.loss()).fetch(o.update().gradNorm()).run()) {
             loss = ((TFloat32) res.get(0)).getFloat();
             norm = ((TFloat32) res.get(1)).getFloat();
           }
         } else {
-          float[] v = GradCacheStep.step(s, plan, BATCH, feed, List.of(tg.loss()));
+          float[] v = GradCacheStep.step(s, plan, BATCH, feed, List.of(tg.outputs().loss()));
           loss = v[0];
           norm = v[1];
           gradient = values(s, names, gradients, feed);
@@ -237,8 +239,8 @@ class GradCacheTest {
         in.put(tg.sameCode, keep(open, TBool.tensorOf(StdArrays.ndCopyOf(same))));
         in.put(tg.exampleIndex, keep(open, TInt32.vectorOf(index)));
       }
-      in.put(sg.update().learningRate(), keep(open, TFloat32.scalarOf(1e-3f)));
-      in.put(sg.stepSeed(), keep(open, TInt64.scalarOf(dropoutStep)));
+      in.put(sg.outputs().update().learningRate(), keep(open, TFloat32.scalarOf(1e-3f)));
+      in.put(sg.outputs().stepSeed(), keep(open, TInt64.scalarOf(dropoutStep)));
       return in;
     }
   }

@@ -72,13 +72,14 @@ class MixedPrecisionTrainingTest {
       TrainingGraph tg = TrainingGraph.build(g, cfg, new EstimatorGraph.Resources(Set.of(0), Double.NaN, 0, null));
       List<String> names = new ArrayList<>();
       List<Output<?>> xs = new ArrayList<>();
-      for (Map.Entry<String, Variable<?>> e : tg.trainableVariables().entrySet()) {
+      for (Map.Entry<String, Variable<?>> e : tg.outputs().trainableVariables().entrySet()) {
         names.add(e.getKey());
         xs.add(e.getValue().asOutput());
       }
-      Output<?>[] grads = g.addGradients(tg.loss.asOutput(), xs.toArray(new Output<?>[0]));
+      Output<?>[] grads = g.addGradients(tg.outputs().loss().asOutput(), xs.toArray(new Output<?>[0]));
       var runner = s.runner().feed(tg.queryIds, qi).feed(tg.queryMask, qm).feed(tg.codeIds, ci)
-          .feed(tg.codeMask, cm).feed(tg.sameCode, sc).fetch(tg.loss).fetch(tg.update.gradNorm());
+          .feed(tg.codeMask, cm).feed(tg.sameCode, sc).fetch(tg.outputs().loss())
+          .fetch(tg.outputs().update().gradNorm());
       for (Output<?> gr : grads) {
         assertEquals(TFloat32.class, gr.type(), "gradients reach the float32 masters as float32");
         runner.fetch(gr);

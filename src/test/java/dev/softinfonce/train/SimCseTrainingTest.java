@@ -47,8 +47,8 @@ class SimCseTrainingTest {
 
   private static Forward forward(SimCseTrainingGraph tg, Session s, int[][] ids, int[][] mask, long step) {
     try (TInt32 idT = Trainer.ints(ids); TInt32 maskT = Trainer.ints(mask); TInt64 st = TInt64.scalarOf(step);
-         Result r = s.runner().feed(tg.queryIds, idT).feed(tg.queryMask, maskT).feed(tg.stepSeed, st)
-             .fetch(tg.view1).fetch(tg.view2).fetch(tg.scores).fetch(tg.loss).run()) {
+         Result r = s.runner().feed(tg.queryIds, idT).feed(tg.queryMask, maskT).feed(tg.outputs().stepSeed(), st)
+             .fetch(tg.view1).fetch(tg.view2).fetch(tg.scores).fetch(tg.outputs().loss()).run()) {
       int b = ids.length;
       int d = (int) r.get(0).shape().get(1);
       float[][] z1 = new float[b][d];
