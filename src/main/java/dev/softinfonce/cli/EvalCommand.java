@@ -57,10 +57,17 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ExperimentConfig cfg = ExperimentConfig.builder().overrides(overrides).build();
     if ((model == null) == (bm25 == null)) {
       throw new UserException("give exactly one of --model DIR and --bm25 TOKENIZER");
     }
+    // --bm25 reads k1/b as the BM25 estimator's own keys, which only a Soft-InfoNCE + BM25 config reads: name
+    // that config first, so --set estimator.k1=… is a key read (eval reads nothing else of the objective).
+    List<String> settings = new ArrayList<>();
+    if (bm25 != null) {
+      settings.addAll(List.of("objective.name=soft_infonce", "estimator.name=bm25"));
+    }
+    settings.addAll(overrides);
+    ExperimentConfig cfg = ExperimentConfig.builder().overrides(settings).build();
     if (BeirDataset.isBeir(queries)) {
       return beir(cfg);
     }

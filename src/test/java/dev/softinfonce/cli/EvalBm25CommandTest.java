@@ -28,5 +28,14 @@ class EvalBm25CommandTest {
     double mrr = Double.parseDouble(m.group(1));
     assertTrue(mrr > 0.2 && mrr <= 1.0, "BM25 on Ruby docstrings finds its code often: " + mrr);
     assertTrue(r.out().contains("evaluated 200 queries against 1261 codes"), r.out());
+    // k1/b are BM25's keys: accepted with --bm25 (they were refused as keys the default estimator does not
+    // read) and really used: k1 = 0 ignores term frequency and ranks differently.
+    CliTestSupport.Run k = CliTestSupport.run("eval", "--bm25", tok.toString(), "--queries",
+        TestData.RUBY_TEST.toString(), "--set", "eval.max_queries=200", "--set", "estimator.k1=0",
+        "--set", "estimator.b=0.5");
+    assertEquals(0, k.exitCode(), k.out() + k.err());
+    Matcher mk = Pattern.compile("(?m)^mrr=(\\d\\.\\d{4})$").matcher(k.out());
+    assertTrue(mk.find(), k.out());
+    assertTrue(Double.parseDouble(mk.group(1)) != mrr, "k1/b change the ranking: " + mk.group(1) + " vs " + mrr);
   }
 }
