@@ -1,5 +1,6 @@
 package dev.softinfonce.objective;
 
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
@@ -20,8 +21,8 @@ public record WeightStats<T extends TFloating>(Operand<T> min, Operand<T> mean, 
   public static final double LOW = 0.5;
 
   /** Every statistic in the order {@code min, mean, max, clampedShare, lowShare} (the training log's order). */
-  public java.util.List<Operand<T>> all() {
-    return java.util.List.of(min, mean, max, clampedShare, lowShare);
+  public List<Operand<T>> all() {
+    return List.of(min, mean, max, clampedShare, lowShare);
   }
 
   /**

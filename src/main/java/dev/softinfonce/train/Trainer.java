@@ -494,15 +494,19 @@ public final class Trainer {
         List<Operand<TFloat32>> fetches = new ArrayList<>(List.of(o.loss()));
         fetches.addAll(stats);
         float[] v = GradCacheStep.step(s, o.gradCache(), batch.indices().length, feed, fetches); // loss, stats, norm
-        return new float[] {v[0], v[6], v[1], v[2], v[3], v[4], v[5]};
+        float[] out = new float[2 + stats.size()]; // the one-pass order: loss, norm, stats
+        out[0] = v[0];
+        out[1] = v[1 + stats.size()];
+        System.arraycopy(v, 1, out, 2, stats.size());
+        return out;
       }
       Session.Runner r = s.runner();
       feed.accept(r);
       r.addTarget(o.update().train()).fetch(o.loss()).fetch(o.update().gradNorm());
       stats.forEach(r::fetch);
       try (org.tensorflow.Result res = r.run()) {
-        float[] v = new float[7];
-        for (int i = 0; i < 7; i++) {
+        float[] v = new float[2 + stats.size()];
+        for (int i = 0; i < v.length; i++) {
           v[i] = ((TFloat32) res.get(i)).getFloat();
         }
         return v;

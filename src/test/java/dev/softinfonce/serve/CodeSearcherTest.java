@@ -3,6 +3,7 @@ package dev.softinfonce.serve;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.softinfonce.export.ServingContract;
+import dev.softinfonce.files.FileTreesTestSupport;
 import dev.softinfonce.text.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -246,16 +247,7 @@ class CodeSearcherTest {
 
   private static Path copyExport(String name) throws Exception {
     Path dst = root.resolve(name).resolve("1");
-    try (var walk = Files.walk(model)) {
-      for (Path p : walk.toList()) {
-        Path t = dst.resolve(model.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
+    FileTreesTestSupport.copy(model, dst);
     Files.delete(dst.resolve(dev.softinfonce.export.ServingContract.MANIFEST)); // edited by hand below
     return dst;
   }
